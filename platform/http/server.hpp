@@ -1,0 +1,67 @@
+#pragma once
+// A small HTTP/1.1 server on Boost.Beast for the daemon's local API and the hub.
+// Handlers run on the io_context thread that drives the server, one request at a time per connection;
+// a handler must not block for long (the checkout path is in-process and fast).
+//
+// Thread-safety: construct, route() and start() on one thread before running the io_context;
+// stop() must be called from the io_context thread (post it).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "platform/error.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace storeedge::http {
+
+struct Request {
+  std::string method;                          // "GET"
+  std::string target;                          // "/health?verbose=1"
+  std::string path;                            // "/health"
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+// A JSON error body {"error":{"code":"...","message":"..."}} with the matching status.
+Response error_response(int status, std::string_view code, std::string_view message);
+
+using Handler = std::function<Response(const Request&)>;
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: an ephemeral port, read back from start()
+  std::size_t max_body_bytes = 1 << 20;
+  std::string server_name = "storeedge";
+};
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void route(std::string method, std::string path, Handler handler);
+  // Binds and starts accepting; returns the bound port.
+  Result<std::uint16_t> start();
+  // Stops accepting and closes open connections.
+  void stop();
+
+  struct Impl;  // defined in server.cpp; public only so connection sessions can share it
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace storeedge::http

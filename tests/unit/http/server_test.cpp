@@ -1,0 +1,101 @@
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "platform/http/client.hpp"
+#include "platform/http/server.hpp"
+
+namespace storeedge::http {
+namespace {
+
+// Runs a Server on its own io_context thread for the length of a test.
+class ServerFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.max_body_bytes = 1024;
+    server_ = std::make_unique<Server>(io_, options);
+    server_->route("GET", "/health", [](const Request&) {
+      return Response{200, "application/json", R"({"ok":true})"};
+    });
+    server_->route("POST", "/echo", [](const Request& r) {
+      return Response{200, "text/plain", r.headers.at("content-type") + "|" + r.body};
+    });
+    auto port = server_->start();
+    ASSERT_TRUE(port) << port.error().what();
+    port_ = *port;
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    boost::asio::post(io_, [this] { server_->stop(); });
+    thread_.join();
+  }
+
+  boost::asio::io_context io_;
+  std::unique_ptr<Server> server_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+TEST_F(ServerFixture, ServesRoutesOnAnEphemeralLoopbackPort) {
+  EXPECT_NE(port_, 0);
+  auto r = request("127.0.0.1", port_, "GET", "/health?verbose=1");
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, R"({"ok":true})");
+  EXPECT_EQ(r->content_type, "application/json");
+}
+
+TEST_F(ServerFixture, PassesBodyAndHeaders) {
+  auto r = request("127.0.0.1", port_, "POST", "/echo", "hello", std::chrono::seconds(5), "text/plain");
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(r->body, "text/plain|hello");
+}
+
+TEST_F(ServerFixture, UnknownPathIs404AndWrongMethodIs405WithJsonErrors) {
+  auto missing = request("127.0.0.1", port_, "GET", "/nope");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_NE(missing->body.find("\"code\":\"not_found\""), std::string::npos);
+  auto wrong = request("127.0.0.1", port_, "DELETE", "/health");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 405);
+  EXPECT_NE(wrong->body.find("DELETE is not allowed on /health"), std::string::npos);
+}
+
+TEST_F(ServerFixture, OversizedBodyIsRefusedWith413) {
+  auto r = request("127.0.0.1", port_, "POST", "/echo", std::string(4096, 'x'));
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("body_too_large"), std::string::npos);
+}
+
+TEST(HttpServer, BusyPortIsAClearError) {
+  boost::asio::io_context io;
+  Server first(io, {});
+  auto port = first.start();
+  ASSERT_TRUE(port);
+  ServerOptions same;
+  same.port = *port;
+  Server second(io, same);
+  auto r = second.start();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().what().find("cannot listen on 127.0.0.1:" + std::to_string(*port)), std::string::npos);
+}
+
+TEST(HttpClient, ConnectionRefusedIsUnavailable) {
+  boost::asio::io_context io;
+  std::uint16_t port = 0;
+  {
+    Server s(io, {});
+    port = *s.start();
+  }
+  auto r = request("127.0.0.1", port, "GET", "/health", {}, std::chrono::milliseconds(500));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), Errc::unavailable);
+}
+
+}  // namespace
+}  // namespace storeedge::http
