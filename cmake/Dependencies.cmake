@@ -1,6 +1,6 @@
 # Every third-party library comes from a Debian 12 package (scripts/deps.txt); nothing is fetched.
 set(Boost_NO_WARN_NEW_VERSIONS ON)
-find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json url)
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json)
 find_package(Threads REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(CURL REQUIRED)

@@ -1,31 +1,23 @@
 #pragma once
-// A fresh directory under $TMPDIR for one test, removed at the end of the test.
+// A fresh directory under the test's temporary directory ($TMPDIR), removed with everything in
+// it when the object goes away.
 #include <filesystem>
-#include <random>
-#include <string>
+#include <string_view>
 
-namespace storeedge::testing {
+namespace storeedge::test {
 
 class TempDir {
  public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("storeedge-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
+  explicit TempDir(std::string_view label = "test");
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
 
   const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+  std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
 
  private:
   std::filesystem::path path_;
 };
 
-}  // namespace storeedge::testing
+}  // namespace storeedge::test

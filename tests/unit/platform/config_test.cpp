@@ -61,7 +61,7 @@ TEST(Config, UnknownKeyIsReportedSoTyposAreNotIgnored) {
 }
 
 TEST(Config, MissingFileIsAClearError) {
-  testing::TempDir dir;
+  test::TempDir dir;
   auto cfg = ConfigFile::load(dir / "nope.toml");
   ASSERT_FALSE(cfg);
   EXPECT_EQ(cfg.error().kind(), Errc::config);
@@ -69,7 +69,7 @@ TEST(Config, MissingFileIsAClearError) {
 }
 
 TEST(Config, LoadsFromDisk) {
-  testing::TempDir dir;
+  test::TempDir dir;
   std::ofstream(dir / "edge.toml") << "[node]\nstore_code = \"0042\"\n";
   auto cfg = ConfigFile::load(dir / "edge.toml");
   ASSERT_TRUE(cfg) << cfg.error().what();

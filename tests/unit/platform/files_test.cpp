@@ -17,7 +17,7 @@ std::size_t entries(const std::filesystem::path& dir) {
 }
 
 TEST(AtomicFile, ReplacesContentAndLeavesNoTempFile) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const auto path = dir / "node.key";
   ASSERT_TRUE(write_file_atomically(path, "first"));
   ASSERT_TRUE(write_file_atomically(path, "second", 0600));
@@ -28,7 +28,7 @@ TEST(AtomicFile, ReplacesContentAndLeavesNoTempFile) {
 }
 
 TEST(AtomicFile, FailureKeepsTheOldContentAndCleansUp) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const auto target = dir / "config.toml";
   std::filesystem::create_directory(target);  // rename of a file over a directory fails
   auto s = write_file_atomically(target, "new");
@@ -40,14 +40,14 @@ TEST(AtomicFile, FailureKeepsTheOldContentAndCleansUp) {
 }
 
 TEST(AtomicFile, MissingDirectoryIsAnIoError) {
-  testing::TempDir dir;
+  test::TempDir dir;
   auto s = write_file_atomically(dir / "missing" / "x", "data");
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().kind(), Errc::io);
 }
 
 TEST(DirLock, SecondHolderIsRefusedWithThePidOfTheFirst) {
-  testing::TempDir dir;
+  test::TempDir dir;
   auto first = DirLock::acquire(dir.path());
   ASSERT_TRUE(first) << first.error().what();
   auto second = DirLock::acquire(dir.path());
@@ -58,7 +58,7 @@ TEST(DirLock, SecondHolderIsRefusedWithThePidOfTheFirst) {
 }
 
 TEST(DirLock, ReleasedWhenTheHolderDies) {
-  testing::TempDir dir;
+  test::TempDir dir;
   int ready[2];
   ASSERT_EQ(pipe(ready), 0);
   const pid_t child = fork();
@@ -83,7 +83,7 @@ TEST(DirLock, ReleasedWhenTheHolderDies) {
 }
 
 TEST(DirLock, ReleasedOnDestruction) {
-  testing::TempDir dir;
+  test::TempDir dir;
   {
     auto lock = DirLock::acquire(dir.path());
     ASSERT_TRUE(lock);

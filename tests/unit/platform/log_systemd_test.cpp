@@ -70,7 +70,7 @@ class NotifySocket {
 };
 
 TEST(Systemd, NotifiesReadyReloadStopAndWatchdog) {
-  testing::TempDir dir;
+  test::TempDir dir;
   NotifySocket sock(dir / "notify");
   systemd::notify_ready();
   EXPECT_NE(sock.receive().find("READY=1"), std::string::npos);

@@ -1,0 +1,5 @@
+#include "edge/cli/ctl.hpp"
+
+int main(int argc, char** argv) {
+  return storeedge::cli::run(argc, argv);
+}

@@ -1,0 +1,102 @@
+#pragma once
+// A SQLite connection configured the way storeedge needs it: WAL, synchronous FULL (or NORMAL
+// when durability is traded for speed), a busy timeout and foreign keys, all verified at open.
+//
+// Ownership and threads: a Database owns one connection and closes it on destruction. It is
+// move-only and not thread-safe; use one Database per thread. Statements and cached-statement
+// handles it hands out must not outlive it.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "platform/error.hpp"
+#include "platform/sqlite/statement.hpp"
+
+struct sqlite3;
+
+namespace storeedge::sqlite {
+
+struct OpenOptions {
+  bool read_only = false;
+  bool create = true;   // create the file if missing (ignored when read_only)
+  bool durable = true;  // synchronous=FULL when true, NORMAL when false
+  std::chrono::milliseconds busy_timeout{5000};
+  std::string vfs;  // empty = the default VFS; tests pass a fault-injecting VFS name
+};
+
+struct BackupOptions {
+  int pages_per_step = 64;  // pages copied per step; the source is unlocked between steps
+  // Called after each step that left pages to copy, with (remaining, total) pages.
+  std::function<void(int remaining, int total)> on_progress;
+};
+
+class Database {
+ public:
+  // Opens (or creates) the database at `path`. Sets journal_mode=WAL (not when read_only),
+  // synchronous, busy_timeout and foreign_keys=ON, and reads them back: a setting that did not take
+  // effect is an error. A file that is not a database is Errc::corrupt. In-memory databases are
+  // refused since they cannot use WAL.
+  [[nodiscard]] static Result<Database> open(const std::filesystem::path& path,
+                                             const OpenOptions& options = {});
+
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // Runs one or more `;`-separated statements, discarding rows.
+  [[nodiscard]] Status exec(std::string_view sql);
+  // Prepares exactly one statement; trailing SQL after it is Errc::invalid_argument.
+  [[nodiscard]] Result<Statement> prepare(std::string_view sql);
+  // A statement from this connection's cache, keyed by the SQL text and prepared on first use.
+  // If the cached statement is already borrowed, a fresh uncached one is returned instead.
+  [[nodiscard]] Result<CachedStatement> cached(std::string_view sql);
+
+  // The first column of the first row as T, or std::nullopt when there is no row.
+  template <class T, class... Args>
+  [[nodiscard]] Result<std::optional<T>> query_one(std::string_view sql, const Args&... args);
+
+  std::int64_t last_insert_rowid() const;
+  int changes() const;  // rows changed by the most recent INSERT/UPDATE/DELETE
+  bool in_transaction() const;
+  [[nodiscard]] Result<int> user_version();
+  // Ok when PRAGMA integrity_check says "ok"; otherwise Errc::corrupt listing the first problems.
+  [[nodiscard]] Status integrity_check();
+  // Copies this database to `dest` with the online backup API, in steps, while other connections
+  // may keep writing; the copy is one consistent snapshot. `dest` must not exist: the copy is
+  // written beside it and renamed into place only when complete.
+  [[nodiscard]] Status backup_to(const std::filesystem::path& dest, const BackupOptions& options = {});
+  // The value of `PRAGMA name` as text. `name` is an identifier (optionally schema.name).
+  [[nodiscard]] Result<std::string> pragma_text(std::string_view name);
+
+  const std::filesystem::path& path() const;
+  sqlite3* handle();
+
+ private:
+  struct Impl;
+  explicit Database(std::unique_ptr<Impl> impl);
+  Status configure();
+  Result<std::string> query_text(std::string_view sql);
+  Result<Statement> prepare_with_flags(std::string_view sql, unsigned flags);
+
+  std::unique_ptr<Impl> impl_;
+};
+
+template <class T, class... Args>
+Result<std::optional<T>> Database::query_one(std::string_view sql, const Args&... args) {
+  auto stmt = cached(sql);
+  if (!stmt) return fail(stmt.error());
+  if (auto bound = (*stmt)->bind_all(args...); !bound) return fail(bound.error());
+  auto row = (*stmt)->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<T>();
+  return std::optional<T>((*stmt)->template get<T>(0));
+}
+
+}  // namespace storeedge::sqlite

@@ -1,0 +1,36 @@
+#pragma once
+// Internal to platform/sqlite: the state behind a Database handle.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <sqlite3.h>
+
+#include "platform/sqlite/database.hpp"
+
+namespace storeedge::sqlite {
+
+struct Database::Impl {
+  struct CacheEntry {
+    Statement stmt;
+    bool in_use = false;
+  };
+
+  sqlite3* db = nullptr;
+  std::filesystem::path path;
+  OpenOptions options;
+  // Heap entries so that borrowed handles keep pointing at them while the map changes.
+  std::map<std::string, std::unique_ptr<CacheEntry>, std::less<>> cache;
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() {
+    cache.clear();  // finalize before closing
+    // close_v2 defers the close if a caller still holds a Statement, instead of failing.
+    if (db != nullptr) sqlite3_close_v2(db);
+  }
+};
+
+}  // namespace storeedge::sqlite

@@ -1,0 +1,24 @@
+#pragma once
+// storehub's configuration (TOML); every key is documented in docs/configuration.md.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "platform/error.hpp"
+#include "platform/log.hpp"
+
+namespace storeedge::sync::hub {
+
+struct HubConfig {
+  std::filesystem::path data_dir = "/var/lib/storehub";  // hub.data_dir
+  std::string http_address = "127.0.0.1";                // http.address
+  std::uint16_t http_port = 8460;                        // http.port: 0 = ephemeral
+  log::Level log_level = log::Level::info;               // log.level
+
+  std::filesystem::path database_path() const { return data_dir / "hub.db"; }
+  std::filesystem::path address_file() const { return data_dir / "storehub.addr"; }
+};
+
+[[nodiscard]] Result<HubConfig> load_hub_config(const std::filesystem::path& path);
+
+}  // namespace storeedge::sync::hub

@@ -1,0 +1,66 @@
+#pragma once
+// Starts the real storeedged binary on an ephemeral loopback port in a fresh data directory.
+#include <boost/json.hpp>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "platform/atomic_file.hpp"
+#include "platform/http/client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace storeedge::test {
+
+inline constexpr auto kStartDeadline = std::chrono::seconds(20);
+
+inline std::string edge_config_text(const std::filesystem::path& data_dir,
+                                    const std::string& level = "info") {
+  return "[node]\nstore_code = \"0042\"\ndevice_code = \"07\"\ndata_dir = \"" + data_dir.string() +
+         "\"\n[http]\nport = 0\n[log]\nlevel = \"" + level + "\"\n";
+}
+
+// host:port the daemon published in its data directory, or 0 while it has not.
+inline std::uint16_t published_port(const std::filesystem::path& address_file) {
+  auto text = read_file(address_file);
+  if (!text || text->find('\n') == std::string::npos) return 0;
+  return static_cast<std::uint16_t>(std::stoi(text->substr(text->rfind(':') + 1)));
+}
+
+class EdgeDaemonTest : public ::testing::Test {
+ protected:
+  std::filesystem::path config_path() const { return dir_ / "storeedged.toml"; }
+  std::filesystem::path data_dir() const { return dir_ / "data"; }
+  std::filesystem::path address_file() const { return data_dir() / "storeedged.addr"; }
+
+  void write_config(const std::string& text) { ASSERT_TRUE(write_file_atomically(config_path(), text)); }
+
+  // Starts storeedged and waits until it serves; the port is in port_.
+  void start(const std::string& name = "edge") {
+    if (!std::filesystem::exists(config_path())) write_config(edge_config_text(data_dir()));
+    daemon_ = std::make_unique<Process>(bin_dir() / "storeedged",
+                                        std::vector<std::string>{"--config", config_path()}, dir_ / name);
+    ASSERT_TRUE(eventually([&] { return published_port(address_file()) != 0 || !daemon_->running(); },
+                           kStartDeadline))
+        << "storeedged did not publish its address; stderr:\n"
+        << daemon_->stderr_text();
+    ASSERT_TRUE(daemon_->running()) << daemon_->stderr_text();
+    port_ = published_port(address_file());
+  }
+
+  boost::json::object health() {
+    auto r = http::request("127.0.0.1", port_, "GET", "/health");
+    EXPECT_TRUE(r) << (r ? "" : r.error().what());
+    if (!r) return {};
+    EXPECT_EQ(r->status, 200) << r->body;
+    return boost::json::parse(r->body).as_object();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Process> daemon_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace storeedge::test
