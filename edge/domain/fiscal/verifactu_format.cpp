@@ -62,9 +62,11 @@ std::string format_date(const CivilDate& d) {
 
 Status validate_date(const CivilDate& d) {
   using namespace std::chrono;
-  const year_month_day ymd{year{d.year}, month{static_cast<unsigned>(d.month)},
-                           day{static_cast<unsigned>(d.day)}};
-  if (d.year < 1900 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1 || !ymd.ok()) {
+  const bool in_range =
+      d.year >= 1900 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 && d.day <= 31;
+  if (!in_range ||
+      !year_month_day{year{d.year}, month{static_cast<unsigned>(d.month)}, day{static_cast<unsigned>(d.day)}}
+           .ok()) {
     return fail(Errc::invalid_argument, "invalid date " + std::to_string(d.year) + "-" +
                                             std::to_string(d.month) + "-" + std::to_string(d.day));
   }

@@ -166,33 +166,39 @@ Result<CancellationFacts> cancellation_of(const FiscalRecord& invoice, Generatio
   return CancellationFacts{invoice.invoice, at};
 }
 
+namespace {
+
+// A record's own fields: well formed, and hashing to the stored hash input, hash and QR URL.
+std::optional<ChainBreak> check_record(const FiscalRecord& r, std::size_t i, AeatEnvironment env) {
+  const auto invalid = [i](std::string detail) {
+    return ChainBreak{i, BreakReason::invalid_record, std::move(detail)};
+  };
+  auto ref = normalise_ref(r.invoice);
+  if (!ref) return invalid(ref.error().what());
+  if (*ref != r.invoice) return invalid("invoice identity is not in normal form");
+  if (auto ok = validate_generation_time(r.generated_at); !ok) return invalid(ok.error().what());
+  if (r.kind == RecordKind::alta) {
+    if (auto ok = validate_amount("CuotaTotal", r.total_tax_cents); !ok) return invalid(ok.error().what());
+    if (auto ok = validate_amount("ImporteTotal", r.total_cents); !ok) return invalid(ok.error().what());
+  } else if (r.total_cents != 0 || r.total_tax_cents != 0) {
+    return invalid("a cancellation carries no amounts");
+  }
+  const FiscalRecord expected = seal(r, env);
+  if (expected.hash != r.hash || expected.hash_input != r.hash_input ||
+      expected.generated_at_text != r.generated_at_text) {
+    return ChainBreak{i, BreakReason::fields_tampered,
+                      "stored hash " + r.hash + ", fields hash to " + expected.hash};
+  }
+  if (expected.qr_url != r.qr_url) return ChainBreak{i, BreakReason::fields_tampered, "QR URL " + r.qr_url};
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<ChainBreak> VerifactuRecorder::find_chain_break(std::span<const FiscalRecord> records) const {
   for (std::size_t i = 0; i < records.size(); ++i) {
     const FiscalRecord& r = records[i];
-    auto ref = normalise_ref(r.invoice);
-    if (!ref) return ChainBreak{i, BreakReason::invalid_record, ref.error().what()};
-    if (*ref != r.invoice)
-      return ChainBreak{i, BreakReason::invalid_record, "identity is not in normal form"};
-    if (auto ok = validate_generation_time(r.generated_at); !ok) {
-      return ChainBreak{i, BreakReason::invalid_record, ok.error().what()};
-    }
-    if (r.kind == RecordKind::alta) {
-      if (auto ok = validate_amount("CuotaTotal", r.total_tax_cents); !ok) {
-        return ChainBreak{i, BreakReason::invalid_record, ok.error().what()};
-      }
-      if (auto ok = validate_amount("ImporteTotal", r.total_cents); !ok) {
-        return ChainBreak{i, BreakReason::invalid_record, ok.error().what()};
-      }
-    } else if (r.total_cents != 0 || r.total_tax_cents != 0) {
-      return ChainBreak{i, BreakReason::invalid_record, "a cancellation carries no amounts"};
-    }
-    const FiscalRecord expected = seal(r, environment_);
-    if (expected.hash != r.hash || expected.hash_input != r.hash_input ||
-        expected.generated_at_text != r.generated_at_text) {
-      return ChainBreak{i, BreakReason::fields_tampered,
-                        "stored hash " + r.hash + ", fields hash to " + expected.hash};
-    }
-    if (expected.qr_url != r.qr_url) return ChainBreak{i, BreakReason::fields_tampered, "QR URL " + r.qr_url};
+    if (auto broken = check_record(r, i, environment_)) return broken;
     if (r.invoice.issuer_tax_id != records.front().invoice.issuer_tax_id) {
       return ChainBreak{i, BreakReason::foreign_issuer, r.invoice.issuer_tax_id};
     }
@@ -203,10 +209,9 @@ std::optional<ChainBreak> VerifactuRecorder::find_chain_break(std::span<const Fi
     }
     const ChainLink want = records[i - 1].link();
     if (!r.previous || *r.previous != want) {
+      const std::string named = r.previous ? r.previous->invoice.number + " " + r.previous->hash : "nothing";
       return ChainBreak{i, BreakReason::previous_mismatch,
-                        "names " +
-                            (r.previous ? r.previous->invoice.number + " " + r.previous->hash : "nothing") +
-                            ", record before is " + want.invoice.number + " " + want.hash};
+                        "names " + named + ", record before is " + want.invoice.number + " " + want.hash};
     }
   }
   return std::nullopt;

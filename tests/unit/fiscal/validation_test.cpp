@@ -64,7 +64,7 @@ TEST_F(InvoiceValidation, ControlCharactersInNumber) {
 
 TEST_F(InvoiceValidation, InvalidIssueDates) {
   for (CivilDate d : {CivilDate{2023, 2, 29}, CivilDate{2024, 13, 1}, CivilDate{2024, 4, 31},
-                      CivilDate{2024, 0, 10}, CivilDate{0, 1, 1}}) {
+                      CivilDate{2024, 0, 10}, CivilDate{0, 1, 1}, CivilDate{2024, 1, 257}}) {
     InvoiceFacts f = good_;
     f.issue_date = d;
     expect_refused(record(f), "invalid date");
