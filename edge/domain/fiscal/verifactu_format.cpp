@@ -4,8 +4,6 @@
 #include <chrono>
 #include <cstdio>
 
-#include <openssl/evp.h>
-
 namespace storeedge::domain::fiscal {
 namespace {
 
@@ -97,21 +95,6 @@ std::string format_generation_time(const GenerationTime& t) {
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), secs / 3600,
                 secs / 60 % 60, secs % 60, t.utc_offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
   return buf;
-}
-
-std::string sha256_hex(std::string_view text) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int len = 0;
-  // EVP_Digest only fails on allocation failure; an empty result then fails every comparison.
-  if (EVP_Digest(text.data(), text.size(), digest.data(), &len, EVP_sha256(), nullptr) != 1) return {};
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(std::size_t{len} * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0x0F];
-  }
-  return out;
 }
 
 std::string alta_hash_input(const AltaHashFields& f) {

@@ -8,6 +8,7 @@
 
 #include "edge/domain/fiscal/fiscal_recorder.hpp"
 #include "platform/error.hpp"
+#include "platform/sha256.hpp"
 
 namespace storeedge::domain::fiscal {
 
@@ -30,8 +31,8 @@ std::string format_date(const CivilDate& date);
 std::string format_generation_time(const GenerationTime& t);
 [[nodiscard]] Status validate_generation_time(const GenerationTime& t);
 
-// SHA-256 of the bytes of `text`, 64 upper-case hex digits.
-std::string sha256_hex(std::string_view text);
+// SHA-256 of the bytes of `text`, 64 upper-case hex digits (platform/sha256.hpp).
+using storeedge::sha256_hex;
 
 // The hash input of a registro de alta from formatted values; each value is trimmed, as the spec says.
 struct AltaHashFields {

@@ -1,0 +1,36 @@
+#pragma once
+// The two append-only journals every business write adds to inside its own transaction:
+// - the audit log, hash-chained so an edited, removed or reordered entry is detectable;
+// - the outbox of mutations for the hub, numbered 1, 2, 3... per node with no gaps.
+// Callers hold an open sqlite::Transaction; these functions never begin or commit one.
+#include <cstdint>
+#include <string>
+
+#include "platform/error.hpp"
+#include "platform/sqlite/database.hpp"
+
+namespace storeedge::store {
+
+struct AuditEntry {
+  std::string actor;    // cashier, supervisor or "system"
+  std::string action;   // "sale.completed", "shift.opened", ...
+  std::string subject;  // the id acted on: an order id, a shift id
+  std::string details;  // compact JSON with what a reviewer needs
+};
+
+// Appends an entry chained to the last one; returns its sequence number.
+[[nodiscard]] Result<std::int64_t> append_audit(sqlite::Database& db, std::int64_t at_ms, const AuditEntry& entry);
+// Recomputes every hash. Errc::corrupt naming the first entry that does not verify.
+[[nodiscard]] Status verify_audit_chain(sqlite::Database& db);
+
+struct Mutation {
+  std::string kind;       // "order.completed", "loyalty.entry", "shift.closed", ...
+  std::string entity_id;  // the order id, entry id, ...
+  std::string payload;    // JSON document of the change
+};
+
+// Queues a mutation; returns its mutation id (last + 1).
+[[nodiscard]] Result<std::int64_t> enqueue_mutation(sqlite::Database& db, std::int64_t at_ms, const Mutation& m);
+[[nodiscard]] Result<std::int64_t> pending_mutation_count(sqlite::Database& db);
+
+}  // namespace storeedge::store
