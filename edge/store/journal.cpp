@@ -6,10 +6,11 @@ namespace storeedge::store {
 namespace {
 
 // Length-prefixed fields so that no two different entries hash the same input.
-std::string audit_hash_input(std::int64_t seq, std::int64_t at_ms, const AuditEntry& e, const std::string& prev) {
+std::string audit_hash_input(std::int64_t seq, std::int64_t at_ms, const AuditEntry& e,
+                             const std::string& prev) {
   std::string s;
-  for (const std::string& field : {std::to_string(seq), std::to_string(at_ms), e.actor, e.action, e.subject,
-                                   e.details, prev}) {
+  for (const std::string& field :
+       {std::to_string(seq), std::to_string(at_ms), e.actor, e.action, e.subject, e.details, prev}) {
     s += std::to_string(field.size());
     s += ':';
     s += field;
@@ -34,7 +35,8 @@ Result<std::int64_t> append_audit(sqlite::Database& db, std::int64_t at_ms, cons
       "INSERT INTO audit_log (seq, at_ms, actor, action, subject, details, prev_hash, hash) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert) return fail(insert.error());
-  if (auto s = (*insert)->bind_all(seq, at_ms, entry.actor, entry.action, entry.subject, entry.details, prev, hash);
+  if (auto s = (*insert)->bind_all(seq, at_ms, entry.actor, entry.action, entry.subject, entry.details, prev,
+                                   hash);
       !s) {
     return fail(s.error());
   }
@@ -43,7 +45,8 @@ Result<std::int64_t> append_audit(sqlite::Database& db, std::int64_t at_ms, cons
 }
 
 Status verify_audit_chain(sqlite::Database& db) {
-  auto stmt = db.prepare("SELECT seq, at_ms, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq");
+  auto stmt = db.prepare(
+      "SELECT seq, at_ms, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq");
   if (!stmt) return fail(stmt.error());
   std::string prev;
   std::int64_t expected_seq = 1;
@@ -52,10 +55,14 @@ Status verify_audit_chain(sqlite::Database& db) {
     if (!row) return fail(row.error().with_context("reading the audit log"));
     if (!*row) return {};
     const std::int64_t seq = stmt->column_int64(0);
-    const AuditEntry e{stmt->column_text(2), stmt->column_text(3), stmt->column_text(4), stmt->column_text(5)};
+    const AuditEntry e{stmt->column_text(2), stmt->column_text(3), stmt->column_text(4),
+                       stmt->column_text(5)};
     const std::string where = "audit log entry " + std::to_string(seq);
-    if (seq != expected_seq) return fail(Errc::corrupt, where + ": expected entry " + std::to_string(expected_seq) + " (missing entry)");
-    if (stmt->column_text(6) != prev) return fail(Errc::corrupt, where + ": does not chain to the entry before it");
+    if (seq != expected_seq)
+      return fail(Errc::corrupt,
+                  where + ": expected entry " + std::to_string(expected_seq) + " (missing entry)");
+    if (stmt->column_text(6) != prev)
+      return fail(Errc::corrupt, where + ": does not chain to the entry before it");
     if (sha256_hex(audit_hash_input(seq, stmt->column_int64(1), e, prev)) != stmt->column_text(7)) {
       return fail(Errc::corrupt, where + ": content does not match its hash (edited)");
     }

@@ -19,7 +19,8 @@ struct AuditEntry {
 };
 
 // Appends an entry chained to the last one; returns its sequence number.
-[[nodiscard]] Result<std::int64_t> append_audit(sqlite::Database& db, std::int64_t at_ms, const AuditEntry& entry);
+[[nodiscard]] Result<std::int64_t> append_audit(sqlite::Database& db, std::int64_t at_ms,
+                                                const AuditEntry& entry);
 // Recomputes every hash. Errc::corrupt naming the first entry that does not verify.
 [[nodiscard]] Status verify_audit_chain(sqlite::Database& db);
 
@@ -30,7 +31,8 @@ struct Mutation {
 };
 
 // Queues a mutation; returns its mutation id (last + 1).
-[[nodiscard]] Result<std::int64_t> enqueue_mutation(sqlite::Database& db, std::int64_t at_ms, const Mutation& m);
+[[nodiscard]] Result<std::int64_t> enqueue_mutation(sqlite::Database& db, std::int64_t at_ms,
+                                                    const Mutation& m);
 [[nodiscard]] Result<std::int64_t> pending_mutation_count(sqlite::Database& db);
 
 }  // namespace storeedge::store

@@ -23,7 +23,8 @@ class JournalTest : public ::testing::Test {
     auto tx = sqlite::Transaction::begin(db());
     ASSERT_TRUE(tx);
     for (int i = 0; i < n; ++i) {
-      ASSERT_TRUE(append_audit(db(), 1000 + i, {"cashier-7", "sale.completed", "order-" + std::to_string(i), "{}"}));
+      ASSERT_TRUE(
+          append_audit(db(), 1000 + i, {"cashier-7", "sale.completed", "order-" + std::to_string(i), "{}"}));
     }
     ASSERT_TRUE(tx->commit());
   }
