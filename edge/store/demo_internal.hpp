@@ -32,10 +32,6 @@ class Random {
   std::int64_t between(std::int64_t lo, std::int64_t hi) { return lo + below(hi - lo + 1); }
   // True with probability per_mille / 1000.
   bool chance(std::int64_t per_mille) { return below(1000) < per_mille; }
-  template <class T>
-  const T& pick(const std::vector<T>& items) {
-    return items[static_cast<std::size_t>(below(static_cast<std::int64_t>(items.size())))];
-  }
   // A version-4 UUID string built from two draws.
   std::string uuid();
 

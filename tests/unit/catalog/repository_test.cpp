@@ -98,6 +98,17 @@ TEST_F(RepositoryTest, InvalidGtinIsNamedAndNothingIsWritten) {
   EXPECT_EQ(catalog_digest(db()), before);
 }
 
+TEST_F(RepositoryTest, InactiveProductStaysReadable) {
+  ASSERT_TRUE(in_tx([&](CatalogRepository& r) { return r.upsert_product(milk(), false); }));
+  EXPECT_FALSE(*repo().is_active("100001"));
+  EXPECT_EQ((*repo().find_by_gtin("8412345678905"))->sku, "100001");
+  ASSERT_TRUE(in_tx([&](CatalogRepository& r) { return r.upsert_product(milk(), true); }));
+  EXPECT_TRUE(*repo().is_active("100001"));
+  auto unknown = repo().is_active("nope");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().kind(), Errc::not_found);
+}
+
 TEST_F(RepositoryTest, UnknownTaxClassAndUnknownSkuAreRefused) {
   domain::Product p = milk();
   p.tax_class = "luxury";

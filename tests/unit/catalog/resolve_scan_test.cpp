@@ -123,6 +123,11 @@ TEST_F(ResolveScanTest, WeighedProductByPlainGtinTakesTheScaleWeight) {
   EXPECT_EQ(line->weight_grams, 750);
   EXPECT_EQ(cart_total(*line), 149);  // 1.99 x 0.75 = 1.4925
   EXPECT_FALSE(scan("8412345000010", 0));
+
+  auto element_string = scan("]C101084123450000103103001234");  // GS1-128: GTIN + net weight 1.234 kg
+  ASSERT_TRUE(element_string) << element_string.error().what();
+  EXPECT_EQ(element_string->product.sku, "200003");
+  EXPECT_EQ(element_string->weight_grams, 1234);
 }
 
 TEST_F(ResolveScanTest, CashierErrorsAreSpecific) {
