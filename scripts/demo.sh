@@ -62,6 +62,7 @@ wait_for_address() {  # file pid name
 "$bin/storehub" --config "$demo/storehub.toml" >"$demo/logs/storehub.log" 2>&1 &
 pids+=($!)
 hub=$(wait_for_address "$demo/hub/storehub.addr" "${pids[0]}" storehub) || { cat "$demo/logs/storehub.log"; exit 1; }
+"$bin/storectl" load-demo-data --if-empty --config "$demo/storeedged.toml"
 "$bin/storeedged" --config "$demo/storeedged.toml" >"$demo/logs/storeedged.log" 2>&1 &
 pids+=($!)
 edge=$(wait_for_address "$demo/edge-0001-01/storeedged.addr" "${pids[1]}" storeedged) || { cat "$demo/logs/storeedged.log"; exit 1; }
@@ -76,8 +77,9 @@ storeedge demo store is running.
   status      $bin/storectl status --config $demo/storeedged.toml
 
 What runs today: both daemons with their SQLite databases, health endpoints, clean stop and
-config reload (kill -HUP). Demo data, checkout, sync and the POS/kiosk pages arrive with the
-checkout and sync work (see the open issues); this script runs them as soon as they exist.
+config reload (kill -HUP); the edge replica holds the demo store (5,000 products with EAN-13s,
+weighed fruit and deli, promotions, 1,000 customers with loyalty cards, online orders ready for
+pickup). Sync and the POS/kiosk pages arrive with the sync and UI work (see the open issues).
 Press Ctrl-C to stop.
 TXT
 "$bin/storectl" status --config "$demo/storeedged.toml" || true

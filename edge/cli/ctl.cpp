@@ -5,8 +5,10 @@
 #include <iostream>
 
 #include "edge/daemon/edge_config.hpp"
+#include "edge/store/demo_data.hpp"
 #include "edge/store/replica.hpp"
 #include "platform/atomic_file.hpp"
+#include "platform/dir_lock.hpp"
 #include "platform/http/client.hpp"
 #include "storeedge/version.hpp"
 
@@ -104,6 +106,45 @@ int status(const std::string& config_path, bool json) {
   return response->status == 200 ? 0 : 1;
 }
 
+// Fills an empty replica with the deterministic demo store. Takes the data-directory lock like the
+// daemon does, so it refuses to run beside a running storeedged.
+int load_demo_data(const std::string& config_path, std::uint64_t seed, bool if_empty) {
+  auto config = daemon::load_edge_config(config_path);
+  if (!config) {
+    std::cerr << "storectl: " << config.error().what() << "\n";
+    return 2;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  auto lock = DirLock::acquire(config->data_dir);
+  if (!lock) {
+    std::cerr << "storectl: " << lock.error().what() << "\n";
+    return 1;
+  }
+  SystemClock clock;
+  auto replica = store::Replica::open(config->replica_path(), clock);
+  if (!replica) {
+    std::cerr << "storectl: " << replica.error().what() << "\n";
+    return 1;
+  }
+  store::DemoOptions options;
+  options.store_code = config->store_code;
+  options.seed = seed;
+  options.now_ms = unix_millis(clock.now());
+  auto loaded = store::load_demo_data(replica->db(), options);
+  if (!loaded) {
+    if (if_empty && loaded.error().kind() == Errc::conflict) {
+      std::cout << "demo data: the replica already has a catalog; left as it is\n";
+      return 0;
+    }
+    std::cerr << "storectl: loading demo data: " << loaded.error().what() << "\n";
+    return 1;
+  }
+  std::cout << "demo data: loaded store " << options.store_code << " (" << options.products << " products, "
+            << options.customers << " customers) into " << config->replica_path().string() << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -117,12 +158,22 @@ int run(int argc, char** argv) {
   status_cmd->add_option("-c,--config", config_path, "the daemon's configuration file")
       ->capture_default_str();
   status_cmd->add_flag("--json", json, "print the daemon's /health document as JSON");
+  auto* demo_cmd = app.add_subcommand("load-demo-data",
+                                      "fill an empty replica with the demo store (stop storeedged first)");
+  std::uint64_t seed = 1;
+  bool if_empty = false;
+  demo_cmd->add_option("-c,--config", config_path, "the daemon's configuration file")->capture_default_str();
+  demo_cmd->add_option("--seed", seed, "generator seed; the same seed gives the same store")
+      ->capture_default_str();
+  demo_cmd->add_flag("--if-empty", if_empty,
+                     "succeed without changes when the replica already has a catalog");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (status_cmd->parsed()) return status(config_path, json);
+  if (demo_cmd->parsed()) return load_demo_data(config_path, seed, if_empty);
   return 2;
 }
 

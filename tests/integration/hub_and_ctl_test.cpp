@@ -73,3 +73,34 @@ TEST(Storectl, VersionAndUsage) {
 
 }  // namespace
 }  // namespace storeedge::test
+
+namespace storeedge::test {
+namespace {
+
+TEST_F(EdgeDaemonTest, StorectlLoadsDemoDataOnlyWhileTheDaemonIsStopped) {
+  start();
+  const auto cfg = config_path().string();
+  auto refused = run_program(bin_dir() / "storectl", {"load-demo-data", "--config", cfg}, dir_ / "demo1");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("in use by another process"), std::string::npos) << refused.err;
+
+  daemon_->signal(SIGTERM);
+  ASSERT_TRUE(daemon_->wait_for(std::chrono::seconds(10)));
+  auto loaded = run_program(bin_dir() / "storectl", {"load-demo-data", "--config", cfg}, dir_ / "demo2");
+  EXPECT_EQ(loaded.exit_code, 0) << loaded.err;
+  EXPECT_NE(loaded.out.find("loaded store 0042"), std::string::npos) << loaded.out;
+
+  auto again = run_program(bin_dir() / "storectl", {"load-demo-data", "--config", cfg}, dir_ / "demo3");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("catalog"), std::string::npos) << again.err;
+  auto if_empty =
+      run_program(bin_dir() / "storectl", {"load-demo-data", "--if-empty", "--config", cfg}, dir_ / "demo4");
+  EXPECT_EQ(if_empty.exit_code, 0) << if_empty.err;
+  EXPECT_NE(if_empty.out.find("already has a catalog"), std::string::npos);
+
+  start("after-demo");
+  EXPECT_EQ(health()["status"], "ok");
+}
+
+}  // namespace
+}  // namespace storeedge::test
