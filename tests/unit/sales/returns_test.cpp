@@ -168,41 +168,5 @@ TEST_F(Returns, BadRequestsAreClearErrors) {
   EXPECT_EQ(count("SELECT next_number FROM receipt_series"), 2);
 }
 
-TEST_F(Returns, WithoutReceiptNeedsASupervisorAndRefundsToCreditOrCash) {
-  UnreceiptedReturn req{{{"A", "Item A", "general", 2100, 1210, 2}},
-                        RefundMethod::store_credit,
-                        std::nullopt,
-                        std::nullopt,
-                        "no receipt"};
-  auto denied = return_without_receipt(*replica_, req, context(), clock_);
-  ASSERT_FALSE(denied);
-  EXPECT_EQ(denied.error().kind(), Errc::permission_denied);
-  EXPECT_EQ(rows("sales_order"), 0);
-
-  req.approval = domain::SupervisorApproval{"sup-1", "tok"};
-  req.refund = RefundMethod::original_tender;
-  auto no_original = return_without_receipt(*replica_, req, context(), clock_);
-  ASSERT_FALSE(no_original);
-  EXPECT_EQ(no_original.error().kind(), Errc::invalid_argument);
-
-  req.refund = RefundMethod::store_credit;
-  auto ret = return_without_receipt(*replica_, req, context(), clock_);
-  ASSERT_TRUE(ret) << ret.error().what();
-  EXPECT_EQ(ret->refunded, 2420);
-  ASSERT_TRUE(ret->store_credit_id);
-  EXPECT_EQ(count("SELECT SUM(amount_cents) FROM store_credit"), 2420);
-  EXPECT_EQ(stock_of("A"), 2);
-  EXPECT_EQ(ret->receipt.supervisor_id, "sup-1");
-  EXPECT_EQ(count("SELECT tax_cents FROM sales_order"), -420);
-  EXPECT_NE(db().query_one<std::string>("SELECT details FROM audit_log").value().value().find("sup-1"),
-            std::string::npos);
-
-  req.refund = RefundMethod::cash;
-  auto cash = return_without_receipt(*replica_, req, context(), clock_);
-  ASSERT_TRUE(cash);
-  EXPECT_EQ(count("SELECT amount_cents FROM order_tender WHERE kind = 'cash'"), -2420);
-  expect_chains_verify();
-}
-
 }  // namespace
 }  // namespace storeedge::store::testing
