@@ -267,9 +267,20 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_pending ON outbox (mutation_id) WHERE acked_at_ms IS NULL;
 )sql";
 
+// Version 3: what the sale commit needs beyond v2. A tender keeps what was handed over and the change
+// (cash), and a card tender its last four digits beside the token. No new indexes: every index is
+// one more page a sale writes and fsyncs. See docs/schema.md, "Version 3".
+constexpr std::string_view kSaleCommit = R"sql(
+ALTER TABLE order_tender ADD COLUMN given_cents INTEGER;
+ALTER TABLE order_tender ADD COLUMN change_cents INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE order_tender ADD COLUMN last4 TEXT CHECK (last4 IS NULL OR length(last4) = 4);
+ALTER TABLE order_tender ADD COLUMN points INTEGER;
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "node identity", kNodeIdentity},
     sqlite::Migration{2, "offline checkout", kCheckout},
+    sqlite::Migration{3, "sale commit", kSaleCommit},
 };
 
 }  // namespace

@@ -1,0 +1,102 @@
+#pragma once
+// The rows one order (sale, return) writes, as plain data, and the functions that write them. Shared by
+// sales.cpp and returns.cpp so both commit the same shapes. Every function runs inside the caller's
+// open transaction and never begins or commits one.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "edge/domain/money.hpp"
+#include "platform/error.hpp"
+#include "platform/sqlite/database.hpp"
+
+namespace storeedge::store {
+
+struct OrderLineRow {
+  std::int64_t line_no = 0;
+  std::string sku;
+  std::string description;
+  std::int64_t quantity = 0;  // negative on return lines
+  std::optional<std::int64_t> weight_grams;
+  domain::Cents unit_price = 0;
+  domain::Cents gross = 0;
+  domain::Cents discount = 0;  // manual discount + promotion savings
+  domain::Cents net = 0;
+  std::string tax_class;
+  std::int32_t rate_bp = 0;
+  std::optional<std::int64_t> original_line_no;
+};
+
+struct OrderTenderRow {
+  std::int64_t seq = 0;
+  std::string kind;                    // cash, card, gift_card, loyalty_points, store_credit
+  domain::Cents amount = 0;            // applied to the order (negative: refunded)
+  domain::Cents given = 0;             // handed over (cash), == amount otherwise
+  domain::Cents change = 0;            // cash only
+  std::string reference;               // card token, gift card id, credit id, loyalty customer id
+  std::string last4;                   // card only
+  std::optional<std::int64_t> points;  // loyalty only
+};
+
+struct StockDelta {
+  std::string sku;
+  std::int64_t delta = 0;  // units, or grams for weighed products
+};
+
+struct LoyaltyRow {
+  std::string entry_id;
+  std::string customer_id;
+  std::int64_t points = 0;
+  std::string kind;  // earn, redeem, refund
+};
+
+struct StoreCreditRow {
+  std::string credit_id;
+  std::optional<std::string> customer_id;
+  domain::Cents amount = 0;
+};
+
+struct OrderRecord {
+  std::string order_id;
+  std::string kind;     // sale, return
+  std::string channel;  // pos, kiosk
+  std::string store_code;
+  std::string device_code;
+  std::string node_id;
+  std::string receipt_number;
+  std::optional<std::string> shift_id;
+  std::optional<std::string> customer_id;
+  std::optional<std::string> original_order_id;
+  std::string currency;
+  domain::Cents total = 0;
+  domain::Cents tax = 0;
+  std::int64_t created_at_ms = 0;
+  std::string receipt_json;
+  std::vector<OrderLineRow> lines;
+  std::vector<OrderTenderRow> tenders;
+  std::vector<StockDelta> stock;
+  std::vector<LoyaltyRow> loyalty;
+  std::vector<StoreCreditRow> credits;
+};
+
+// A random (v4) UUID in its 36-character text form.
+std::string new_uuid();
+
+// Takes the next number of the device's series "STORE-DEVICE" and advances it:
+// "0001-01-00000042". Store and device codes must be non-empty and free of '-'.
+[[nodiscard]] Result<std::string> take_receipt_number(sqlite::Database& db, std::string_view store_code,
+                                                      std::string_view device_code);
+
+// Writes the order row and every row it owns (lines, tenders, stock moves, loyalty entries, store
+// credit). Stock is kept per SKU (one row per SKU, deltas summed).
+[[nodiscard]] Status write_order(sqlite::Database& db, const OrderRecord& order);
+
+// The outbox payload of an order: the order with lines, tenders, stock deltas and loyalty entries.
+std::string order_payload(const OrderRecord& order);
+
+// Sums the deltas of equal SKUs, dropping zeros, in first-seen order.
+std::vector<StockDelta> merge_stock(const std::vector<StockDelta>& deltas);
+
+}  // namespace storeedge::store
