@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "edge/api/checkout_api.hpp"
 #include "edge/daemon/edge_config.hpp"
 #include "edge/store/replica.hpp"
 #include "platform/clock.hpp"
@@ -47,6 +48,12 @@ class EdgeDaemon {
     server_options.server_name = std::string("storeedged/") + kVersion;
     http::Server server(io_, server_options);
     server.route("GET", "/health", [this](const http::Request&) { return health(); });
+    api::CheckoutApi checkout(*replica_, clock_,
+                              {.store_code = config_.store_code,
+                               .device_code = config_.device_code,
+                               .channel = config_.channel,
+                               .issuer_tax_id = config_.issuer_tax_id});
+    checkout.register_routes(server);
     auto port = server.start();
     if (!port) return startup_error(port.error());
 
@@ -118,17 +125,20 @@ class EdgeDaemon {
     reload_.reloads++;
     reload_.last_error.reset();
     log::set_level(next->log_level);
-    if (next->http_port != config_.http_port || next->http_address != config_.http_address ||
-        next->data_dir != config_.data_dir || next->store_code != config_.store_code ||
-        next->device_code != config_.device_code) {
+    // Settings the running daemon was built around (listener, replica, receipt series, fiscal
+    // issuer) keep their running values until a restart.
+    EdgeConfig applied = config_;
+    applied.log_level = next->log_level;
+    applied.busy_timeout = next->busy_timeout;
+    if (applied.http_port != next->http_port || applied.http_address != next->http_address ||
+        applied.data_dir != next->data_dir || applied.store_code != next->store_code ||
+        applied.device_code != next->device_code || applied.channel != next->channel ||
+        applied.issuer_tax_id != next->issuer_tax_id ||
+        applied.http_max_body_bytes != next->http_max_body_bytes) {
       log::warn("config_reload_needs_restart",
-                {{"keys", "node.*, http.address, http.port"}, {"action", "restart storeedged to apply"}});
+                {{"keys", "node.*, http.*, checkout.*"}, {"action", "restart storeedged to apply"}});
     }
-    next->http_port = config_.http_port;
-    next->http_address = config_.http_address;
-    next->data_dir = config_.data_dir;
-    next->store_code = config_.store_code;
-    next->device_code = config_.device_code;
+    *next = std::move(applied);
     if (auto s = replica_->db().exec("PRAGMA busy_timeout = " + std::to_string(next->busy_timeout.count()));
         !s) {
       log::warn("busy_timeout_not_applied", {{"reason", s.error().what()}});

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "edge/domain/fiscal/spanish_tax_id.hpp"
 #include "platform/config.hpp"
 
 namespace storeedge::daemon {
@@ -68,6 +69,16 @@ Result<EdgeConfig> load_edge_config(const std::filesystem::path& path) {
   auto busy = file->integer("database.busy_timeout_ms", c.busy_timeout.count(), 0, 60'000);
   if (!busy) return fail(busy.error());
   c.busy_timeout = std::chrono::milliseconds(*busy);
+
+  auto channel = file->choice("checkout.channel", c.channel, {"pos", "kiosk"});
+  if (!channel) return fail(channel.error());
+  c.channel = *channel;
+  auto issuer = file->string("checkout.issuer_tax_id", c.issuer_tax_id);
+  if (!issuer) return fail(issuer.error());
+  if (auto id = domain::fiscal::parse_spanish_tax_id(*issuer); !id) {
+    return key_error("checkout.issuer_tax_id", id.error().message());
+  }
+  c.issuer_tax_id = *issuer;
 
   if (auto s = file->check_unknown_keys(); !s) return fail(s.error());
   return c;

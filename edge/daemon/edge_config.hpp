@@ -20,6 +20,8 @@ struct EdgeConfig {
   std::size_t http_max_body_bytes = 1 << 20;              // http.max_body_bytes
   log::Level log_level = log::Level::info;                // log.level
   std::chrono::milliseconds busy_timeout{5000};           // database.busy_timeout_ms
+  std::string channel = "pos";                            // checkout.channel: pos | kiosk
+  std::string issuer_tax_id = "B12345674";                // checkout.issuer_tax_id: the store's NIF
 
   std::filesystem::path replica_path() const { return data_dir / "replica.db"; }
   std::filesystem::path address_file() const { return data_dir / "storeedged.addr"; }

@@ -110,25 +110,6 @@ Result<std::string> normalise_phone(std::string_view phone) {
   return out;
 }
 
-std::string_view to_string(OrderKind kind) {
-  switch (kind) {
-    case OrderKind::sale: return "sale";
-    case OrderKind::return_: return "return";
-    case OrderKind::exchange: return "exchange";
-  }
-  return "?";
-}
-
-std::string_view to_string(Channel channel) {
-  switch (channel) {
-    case Channel::pos: return "pos";
-    case Channel::kiosk: return "kiosk";
-    case Channel::web: return "web";
-    case Channel::app: return "app";
-  }
-  return "?";
-}
-
 Result<std::optional<Customer>> CustomerRepository::find_where(std::string_view where_sql,
                                                                std::string_view key) {
   const std::string sql =

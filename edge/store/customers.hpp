@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "edge/store/order_kinds.hpp"
 #include "platform/clock.hpp"
 #include "platform/error.hpp"
 #include "platform/sqlite/database.hpp"
@@ -37,11 +38,6 @@ struct Customer {
 // "+34 600-12.34 (56)" -> "+34600123456". Errc::invalid_argument naming the value
 // for any other character, a '+' that is not first, or fewer than 6 / more than 15 digits (E.164).
 [[nodiscard]] Result<std::string> normalise_phone(std::string_view phone);
-
-enum class OrderKind { sale, return_, exchange };
-enum class Channel { pos, kiosk, web, app };
-std::string_view to_string(OrderKind kind);
-std::string_view to_string(Channel channel);
 
 // One row of a customer's history, as a till or kiosk shows it.
 struct OrderSummary {

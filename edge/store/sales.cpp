@@ -19,6 +19,9 @@ Status check_context(const SaleContext& ctx) {
   if (ctx.cashier_id.empty()) return fail(Errc::invalid_argument, "sale context needs a cashier id");
   if (ctx.issuer_tax_id.empty())
     return fail(Errc::invalid_argument, "sale context needs the issuer's tax id (NIF)");
+  if (ctx.channel != Channel::pos && ctx.channel != Channel::kiosk)
+    return fail(Errc::invalid_argument,
+                "a store node sells through pos or kiosk, not " + std::string(to_string(ctx.channel)));
   return {};
 }
 
@@ -200,10 +203,6 @@ Result<CompletedSale> write_sale(Replica& replica, const domain::Cart& cart, con
 }
 
 }  // namespace
-
-std::string_view to_string(Channel channel) {
-  return channel == Channel::kiosk ? "kiosk" : "pos";
-}
 
 Result<CompletedSale> complete_sale(Replica& replica, domain::Cart& cart, const SaleContext& ctx,
                                     const Clock& clock) {

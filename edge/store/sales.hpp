@@ -11,6 +11,7 @@
 #include "edge/domain/cart.hpp"
 #include "edge/domain/fiscal/fiscal_recorder.hpp"
 #include "edge/store/loyalty.hpp"
+#include "edge/store/order_kinds.hpp"
 #include "edge/store/receipt.hpp"
 #include "edge/store/replica.hpp"
 #include "platform/clock.hpp"
@@ -18,14 +19,11 @@
 
 namespace storeedge::store {
 
-enum class Channel { pos, kiosk };
-std::string_view to_string(Channel channel);
-
 // Who sells, where, and under which rules. The recorder is borrowed for the call.
 struct SaleContext {
-  std::string store_code;   // "0001"; no '-'
-  std::string device_code;  // "01"; no '-'
-  Channel channel = Channel::pos;
+  std::string store_code;               // "0001"; no '-'
+  std::string device_code;              // "01"; no '-'
+  Channel channel = Channel::pos;       // pos or kiosk: web and app orders are not sold here
   std::string cashier_id;               // "kiosk" for self-checkout
   std::optional<std::string> shift_id;  // must name a shift row when set
   std::string issuer_tax_id;            // the store's NIF
