@@ -23,16 +23,6 @@ Status write_all(int fd, std::string_view content, const std::string& what) {
   return {};
 }
 
-Status fsync_dir(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return fail(errno_error("opening directory " + dir.string(), errno));
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return fail(errno_error("fsync of directory " + dir.string(), err));
-  return {};
-}
-
 }  // namespace
 
 Status write_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode) {
@@ -59,7 +49,17 @@ Status write_file_atomically(const std::filesystem::path& path, std::string_view
     ::unlink(tmpl.c_str());
     return fail(errno_error("renaming " + tmpl + " to " + path.string(), err));
   }
-  return fsync_dir(dir);
+  return fsync_directory(dir);
+}
+
+Status fsync_directory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return fail(errno_error("opening directory " + dir.string(), errno));
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return fail(errno_error("fsync of directory " + dir.string(), err));
+  return {};
 }
 
 Result<std::string> read_file(const std::filesystem::path& path) {

@@ -16,4 +16,7 @@ Status write_file_atomically(const std::filesystem::path& path, std::string_view
 
 Result<std::string> read_file(const std::filesystem::path& path);
 
+// fsync(2) of a directory, so that a rename or create inside it survives a power cut.
+Status fsync_directory(const std::filesystem::path& dir);
+
 }  // namespace storeedge

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <system_error>
 
+#include "platform/atomic_file.hpp"
 #include "platform/sqlite/database.hpp"
 #include "platform/sqlite/database_impl.hpp"
 #include "platform/sqlite/detail.hpp"
@@ -25,16 +26,6 @@ struct DestConnection {
     if (db != nullptr) sqlite3_close_v2(db);
   }
 };
-
-Status sync_directory(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return fail(errno_error("opening directory " + dir.string(), errno));
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return fail(errno_error("fsync of directory " + dir.string(), err));
-  return {};
-}
 
 // Steps `backup` to the end. Busy/locked steps are retried until `deadline`.
 Status run_steps(sqlite3_backup* backup, sqlite3* dest, const BackupOptions& options,
@@ -97,7 +88,7 @@ Status Database::backup_to(const std::filesystem::path& dest, const BackupOption
     std::filesystem::remove(std::filesystem::path(partial) += "-journal", ec);
     return fail(copied.error().with_context(where));
   }
-  if (auto synced = sync_directory(dest.parent_path().empty() ? "." : dest.parent_path()); !synced) {
+  if (auto synced = fsync_directory(dest.parent_path().empty() ? "." : dest.parent_path()); !synced) {
     return fail(synced.error().with_context(where));
   }
   return {};
