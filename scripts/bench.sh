@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the benchmarks in full in the release build and prints their `bench:` lines.
+#   scripts/bench.sh              all benchmarks (the catalog one loads 1,000,000 products)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)" --target catalog_bench sale_bench
+bin=build/release/bin
+"$bin/sale_bench" 1000
+"$bin/catalog_bench"
