@@ -45,8 +45,8 @@ ErrorReply::Code reply_code(Errc kind) {
     case Errc::permission_denied: return ErrorReply::UNAUTHENTICATED;
     case Errc::invalid_argument:
     case Errc::not_found:
-    case Errc::already_exists: return ErrorReply::INVALID_REQUEST;
-    case Errc::conflict: return ErrorReply::EPOCH_CHANGED;
+    case Errc::already_exists:
+    case Errc::conflict: return ErrorReply::INVALID_REQUEST;
     case Errc::unavailable:
     case Errc::busy:
     case Errc::disk_full: return ErrorReply::UNAVAILABLE;

@@ -7,6 +7,7 @@
 //
 // Limitation of the wire format: bytes cut exactly at a field boundary still parse (as a message
 // with fewer fields). The transport's Content-Length and the gzip trailer catch truncated bodies.
+// A string field that is not UTF-8 fails the decode; libprotobuf also logs that line to stderr.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -50,10 +51,14 @@ std::string_view stream_name(Stream stream);
 [[nodiscard]] Result<Stream> parse_stream(std::string_view name);
 
 // The hub's reply body for a failed request; the code follows the error's kind (unsupported ->
-// UNSUPPORTED_VERSION, permission_denied -> UNAUTHENTICATED, ...). The supported range is always set.
+// UNSUPPORTED_VERSION, permission_denied -> UNAUTHENTICATED, unavailable -> UNAVAILABLE, ...). The
+// supported range is always set. EPOCH_CHANGED and MUTATION_GAP are never inferred: the hub sets them
+// itself, with last_applied_mutation_id for a gap; likewise hub_time_ms.
 ErrorReply to_error_reply(const Error& error, std::uint32_t min_version, std::uint32_t max_version);
 // The client's view of an ErrorReply: an Error whose kind mirrors the code and whose message says
 // what the hub said, e.g. "hub refused the request (UNSUPPORTED_VERSION, serves 1 to 2): ...".
+// EPOCH_CHANGED and MUTATION_GAP both become Errc::conflict; a client that acts on them reads the
+// reply's code.
 Error from_error_reply(const ErrorReply& reply);
 
 }  // namespace storeedge::sync::proto

@@ -143,6 +143,27 @@ TEST(Codec, ErrorReplyCarriesTheVersionRangeToTheClient) {
       "serves 1 to 2: upgrade the hub");
 }
 
+TEST(Codec, ErrorKindsMapToReplyCodes) {
+  EXPECT_EQ(to_error_reply(Error(Errc::permission_denied, "bad signature"), 1, 1).code(),
+            ErrorReply::UNAUTHENTICATED);
+  EXPECT_EQ(to_error_reply(Error(Errc::invalid_argument, "bad body"), 1, 1).code(),
+            ErrorReply::INVALID_REQUEST);
+  EXPECT_EQ(to_error_reply(Error(Errc::unavailable, "storage busy"), 1, 1).code(), ErrorReply::UNAVAILABLE);
+  EXPECT_EQ(to_error_reply(Error(Errc::corrupt, "bad row"), 1, 1).code(), ErrorReply::INTERNAL);
+  const Error with_context = Error(Errc::invalid_argument, "gap").with_context("push from node n1");
+  EXPECT_EQ(to_error_reply(with_context, 1, 1).message(), "push from node n1: gap");
+}
+
+TEST(Codec, MutationGapTellsTheClientWhereToResume) {
+  ErrorReply reply;
+  reply.set_code(ErrorReply::MUTATION_GAP);
+  reply.set_last_applied_mutation_id(41);
+  reply.set_message("batch starts at 43");
+  const Error seen = from_error_reply(reply);
+  EXPECT_EQ(seen.kind(), Errc::conflict);
+  EXPECT_EQ(seen.message(), "hub refused the request (MUTATION_GAP, last applied 41): batch starts at 43");
+}
+
 TEST(Codec, ErrorReplyWithACodeFromANewerHubIsStillReadable) {
   ErrorReply reply;
   reply.set_code(static_cast<ErrorReply::Code>(42));
