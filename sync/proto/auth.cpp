@@ -57,7 +57,9 @@ Result<detail::Pkey> require_ed25519(EVP_PKEY* raw, std::string_view what) {
   detail::Pkey key(raw);
   if (!key) return fail(Errc::invalid_argument, std::string(what) + " is not valid PEM: " + openssl_reason());
   if (EVP_PKEY_is_a(key.get(), "ED25519") != 1) {
-    return fail(Errc::invalid_argument, std::string(what) + " is a " + EVP_PKEY_get0_type_name(key.get()) +
+    const char* type = EVP_PKEY_get0_type_name(key.get());
+    return fail(Errc::invalid_argument, std::string(what) + " is a " +
+                                            (type != nullptr ? type : "non-Ed25519") +
                                             " key; storeedge nodes use Ed25519");
   }
   return key;
@@ -207,7 +209,8 @@ Status verify_request(const PublicKey& key, const RequestSignature& signature, c
                       std::int64_t now_ms, std::int64_t max_skew_ms) {
   auto at = parse_timestamp(signature.timestamp);
   if (!at) return fail(at.error());
-  const std::int64_t skew = *at - now_ms;  // both within [0, INT64_MAX] after parsing: no overflow
+  // Both within [0, INT64_MAX], so neither the difference nor its negation overflows.
+  const std::int64_t skew = *at - std::max<std::int64_t>(now_ms, 0);
   if (skew > max_skew_ms || -skew > max_skew_ms) {
     return fail(Errc::permission_denied, "request timestamp " + signature.timestamp + " is " +
                                              std::to_string(skew < 0 ? -skew : skew) + " ms " +

@@ -129,6 +129,14 @@ TEST_F(RequestAuth, BadKeysAreRefused) {
   EXPECT_NE(short_raw.error().message().find("has 10 bytes; expected 32"), std::string::npos);
   EXPECT_FALSE(PublicKey::from_pem("-----BEGIN PUBLIC KEY-----\nnonsense\n-----END PUBLIC KEY-----\n"));
   EXPECT_FALSE(SigningKey::from_pem("not a key"));
+  constexpr std::string_view kP256 =
+      "-----BEGIN PUBLIC KEY-----\n"
+      "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE6wf/kT8tAi974IdKHGYDWuH2h+II\n"
+      "4d48IQzi4SvgTRYd7hNZxUvoI9RbjJk2KM/qmT0RQ5g7lUyT/d9kunfErw==\n"
+      "-----END PUBLIC KEY-----\n";
+  auto ec = PublicKey::from_enrollment(kP256);
+  ASSERT_FALSE(ec);
+  EXPECT_EQ(ec.error().message(), "public key is a EC key; storeedge nodes use Ed25519");
   // A public key PEM is not a private key.
   auto public_pem = public_->pem();
   ASSERT_TRUE(public_pem);
