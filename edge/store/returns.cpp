@@ -29,7 +29,7 @@ std::string audit_details(const OrderRecord& o, Cents refunded, const std::strin
 
 OrderRecord return_order(Replica& replica, const SaleContext& ctx, std::int64_t now_ms) {
   OrderRecord o;
-  o.order_id = new_uuid();
+  o.order_id = new_uuid_v7(now_ms);
   o.kind = "return";
   o.channel = std::string(to_string(ctx.channel));
   o.store_code = ctx.store_code;

@@ -111,13 +111,13 @@ Status add_loyalty(sqlite::Database& db, const domain::Cart& cart, const SaleCon
                                       std::to_string(allowed->redeemed_since_grant) + "), not " +
                                       std::to_string(t.points));
     }
-    o.loyalty.push_back(LoyaltyRow{new_uuid(), t.reference, -t.points, "redeem"});
+    o.loyalty.push_back(LoyaltyRow{new_uuid_v7(now_ms), t.reference, -t.points, "redeem"});
     r.points_redeemed += t.points;
   }
   const auto& customer = cart.customer();
   if (!customer || !customer->loyalty_member) return {};
   const std::int64_t earned = points_earned(ctx.loyalty, std::min(paid_otherwise, ledger.total()));
-  if (earned > 0) o.loyalty.push_back(LoyaltyRow{new_uuid(), customer->id, earned, "earn"});
+  if (earned > 0) o.loyalty.push_back(LoyaltyRow{new_uuid_v7(now_ms), customer->id, earned, "earn"});
   r.points_earned = earned;
   auto balance = loyalty_balance(db, customer->id);
   if (!balance) return fail(balance.error());
@@ -173,7 +173,7 @@ Result<CompletedSale> write_sale(Replica& replica, const domain::Cart& cart, con
   const auto at = domain::fiscal::madrid_generation_time(now_ms / 1000);
 
   OrderRecord o;
-  o.order_id = new_uuid();
+  o.order_id = new_uuid_v7(now_ms);
   o.kind = "sale";
   o.channel = std::string(to_string(ctx.channel));
   o.store_code = ctx.store_code;
