@@ -118,7 +118,7 @@ Status write_children(sqlite::Database& db, const OrderRecord& o) {
 }
 
 Status write_effects(sqlite::Database& db, const OrderRecord& o) {
-  const std::string reason = o.kind == "sale" ? "sale" : "return";
+  const std::string reason = o.kind == "return" ? "return" : "sale";  // exchange: its new items
   for (const StockDelta& d : merge_stock(o.stock)) {
     if (auto s = run(db,
                      "INSERT INTO stock_move (store_code, sku, delta, reason, order_id, created_at_ms) "

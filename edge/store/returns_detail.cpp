@@ -89,7 +89,9 @@ Result<OriginalOrder> load_original(sqlite::Database& db, const std::string& rec
   const std::string status = stmt->column_text(2);
   o.customer_id = stmt->get<std::optional<std::string>>(3);
   o.currency = stmt->column_text(4);
-  if (kind != "sale") return fail(Errc::conflict, receipt_number + " is a " + kind + ", not a sale");
+  // The new items of an exchange are a sale like any other and can be returned in turn.
+  if (kind != "sale" && kind != "exchange")
+    return fail(Errc::conflict, receipt_number + " is a " + kind + ", not a sale");
   if (status != "completed" && status != "collected") {
     return fail(Errc::conflict, "order " + receipt_number + " is " + status +
                                     ": only completed or collected "
