@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <iostream>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "platform/http/server.hpp"
 #include "platform/log.hpp"
 #include "platform/service.hpp"
+#include "platform/sqlite/checkpoint.hpp"
 #include "storeedge/version.hpp"
 
 namespace storeedge::daemon {
@@ -58,7 +60,13 @@ class EdgeDaemon {
     if (!port) return startup_error(port.error());
 
     const std::string address = config_.http_address + ":" + std::to_string(*port);
-    ServiceLoop loop(io_, {.on_reload = [this] { reload(); }, .on_stop = [&server] { server.stop(); }});
+    schedule_checkpoint();
+    ServiceLoop loop(io_, {.on_reload = [this] { reload(); },
+                           .on_stop =
+                               [this, &server] {
+                                 checkpoint_timer_.cancel();
+                                 server.stop();
+                               }});
     log::info("storeedged_started", {{"version", kVersion},
                                      {"node", replica_->node_id()},
                                      {"listen", "http://" + address},
@@ -74,6 +82,31 @@ class EdgeDaemon {
     store::ReplicaOptions o;
     o.busy_timeout = config_.busy_timeout;
     return o;
+  }
+
+  // The replica does not checkpoint during sales (ReplicaOptions::wal_autocheckpoint_pages is a
+  // backstop); this timer does, between requests on the io thread, once no commit happened since
+  // the previous tick, or regardless when the WAL has grown four times past the threshold.
+  void schedule_checkpoint() {
+    checkpoint_timer_.expires_after(kCheckpointTick);
+    checkpoint_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      checkpoint_when_idle();
+      schedule_checkpoint();
+    });
+  }
+
+  void checkpoint_when_idle() {
+    sqlite::Database& db = replica_->db();
+    const int pending = db.wal_pending_frames();
+    const bool idle = pending == pending_at_last_tick_;
+    pending_at_last_tick_ = pending;
+    if (!idle && pending < 4 * store::kIdleCheckpointPages) return;
+    if (auto s = sqlite::checkpoint_if_needed(db, store::kIdleCheckpointPages); !s) {
+      log::warn("checkpoint_failed", {{"reason", s.error().what()}});
+      return;
+    }
+    pending_at_last_tick_ = db.wal_pending_frames();
   }
 
   static int startup_error(const Error& e) {
@@ -153,6 +186,9 @@ class EdgeDaemon {
   std::chrono::steady_clock::time_point started_ = clock_.steady_now();
   boost::asio::io_context io_;
   std::optional<store::Replica> replica_;
+  static constexpr std::chrono::seconds kCheckpointTick{5};
+  boost::asio::steady_timer checkpoint_timer_{io_};
+  int pending_at_last_tick_ = -1;
   ReloadState reload_;
 };
 

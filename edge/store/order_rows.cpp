@@ -1,5 +1,6 @@
 #include "edge/store/order_rows.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
@@ -12,6 +13,25 @@ std::string new_uuid() {
   // One generator per thread: seeding reads the OS entropy source, which is too slow per sale.
   thread_local boost::uuids::random_generator generator;
   return boost::uuids::to_string(generator());
+}
+
+std::string new_uuid_v7(std::int64_t unix_ms) {
+  thread_local boost::uuids::random_generator generator;
+  thread_local std::int64_t last_ms = -1;
+  thread_local std::uint32_t sequence = 0;
+  boost::uuids::uuid id = generator();  // random bits for everything not set below
+  if (unix_ms == last_ms && sequence < 0xFFF) {
+    ++sequence;
+  } else {
+    sequence = static_cast<std::uint32_t>(id.data[6] & 0x03) << 8 | id.data[7];  // leaves room to count
+  }
+  last_ms = unix_ms;
+  const auto ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, unix_ms));
+  for (int i = 0; i < 6; ++i) id.data[i] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
+  id.data[6] = static_cast<std::uint8_t>(0x70 | (sequence >> 8));
+  id.data[7] = static_cast<std::uint8_t>(sequence & 0xFF);
+  id.data[8] = static_cast<std::uint8_t>(0x80 | (id.data[8] & 0x3F));
+  return boost::uuids::to_string(id);
 }
 
 Result<std::string> take_receipt_number(sqlite::Database& db, std::string_view store_code,
@@ -98,7 +118,7 @@ Status write_children(sqlite::Database& db, const OrderRecord& o) {
 }
 
 Status write_effects(sqlite::Database& db, const OrderRecord& o) {
-  const std::string reason = o.kind == "sale" ? "sale" : "return";
+  const std::string reason = o.kind == "return" ? "return" : "sale";  // exchange: its new items
   for (const StockDelta& d : merge_stock(o.stock)) {
     if (auto s = run(db,
                      "INSERT INTO stock_move (store_code, sku, delta, reason, order_id, created_at_ms) "

@@ -20,7 +20,17 @@ struct ReplicaOptions {
   bool read_only = false;  // storectl inspecting a stopped daemon's data; never migrates
   std::chrono::milliseconds busy_timeout{5000};
   std::string vfs;  // empty: the default VFS; fault tests pass theirs
+  // A sale must not pay for copying earlier sales' pages back into the database: the daemon
+  // checkpoints when idle (sqlite::checkpoint_if_needed). This limit is only a backstop for a node that is
+  // never idle; with ~10 pages a sale it is about a thousand sales (40 MiB of WAL at 4 KiB pages).
+  int wal_autocheckpoint_pages = 10000;
+  // Page size of a replica created by this open (existing ones keep theirs). 4096 measured best
+  // for the sale commit; sale_bench --page-size compares others.
+  int page_size = 4096;
 };
+
+// What the daemon passes to sqlite::checkpoint_if_needed from its idle timer: about a hundred sales.
+inline constexpr int kIdleCheckpointPages = 1000;
 
 class Replica {
  public:

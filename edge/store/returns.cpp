@@ -9,12 +9,11 @@
 #include "platform/sqlite/transaction.hpp"
 
 namespace storeedge::store {
-namespace {
 
 using domain::Cents;
 
-std::string audit_details(const OrderRecord& o, Cents refunded, const std::string& reason,
-                          const std::optional<std::string>& supervisor) {
+std::string return_audit_details(const OrderRecord& o, Cents refunded, const std::string& reason,
+                                 const std::optional<std::string>& supervisor) {
   boost::json::array kinds;
   for (const OrderTenderRow& t : o.tenders) kinds.push_back(boost::json::value(t.kind));
   return boost::json::serialize(
@@ -29,7 +28,7 @@ std::string audit_details(const OrderRecord& o, Cents refunded, const std::strin
 
 OrderRecord return_order(Replica& replica, const SaleContext& ctx, std::int64_t now_ms) {
   OrderRecord o;
-  o.order_id = new_uuid();
+  o.order_id = new_uuid_v7(now_ms);
   o.kind = "return";
   o.channel = std::string(to_string(ctx.channel));
   o.store_code = ctx.store_code;
@@ -88,6 +87,8 @@ std::vector<domain::TaxLine> negated_taxes(const OrderRecord& o) {
   return out;
 }
 
+namespace {
+
 Status check_context(const SaleContext& ctx) {
   if (ctx.cashier_id.empty()) return fail(Errc::invalid_argument, "return context needs a cashier id");
   if (ctx.issuer_tax_id.empty())
@@ -145,7 +146,8 @@ Result<CompletedReturn> write_with_receipt(Replica& replica, sqlite::Transaction
     for (const LoyaltyRow& e : o.loyalty) after += e.points;
     r.loyalty_balance = after;
   }
-  return commit_return(db, tx, o, r, ctx, at, audit_details(o, -o.total, req.reason, std::nullopt), *credit);
+  return commit_return(db, tx, o, r, ctx, at, return_audit_details(o, -o.total, req.reason, std::nullopt),
+                       *credit);
 }
 
 }  // namespace
@@ -194,9 +196,9 @@ Result<CompletedReturn> return_without_receipt(Replica& replica, const Unreceipt
   Receipt r = return_receipt(o, ctx, at);
   r.taxes = negated_taxes(o);
   r.supervisor_id = request.approval->supervisor_id;
-  auto done =
-      commit_return(db, *tx, o, r, ctx, at,
-                    audit_details(o, -o.total, request.reason, request.approval->supervisor_id), credit_id);
+  auto done = commit_return(
+      db, *tx, o, r, ctx, at,
+      return_audit_details(o, -o.total, request.reason, request.approval->supervisor_id), credit_id);
   if (!done) return fail(done.error().with_context(what));
   return done;
 }

@@ -5,9 +5,8 @@
 // back, a corrective fiscal record (R5), an audit entry and the outbox mutation "order.returned".
 // On any failure nothing is written and the error says what.
 //
-// Exchanges are modelled as two commits the till runs back to back: a return refunded to store
-// credit, then a sale of the new items paid (in part) with that credit. Each commit is whole on its
-// own, so a crash between them leaves the customer holding the credit, never nothing.
+// Exchanges (a return and the sale of other items, paying only the difference) are one commit:
+// see edge/store/exchange.hpp.
 #include <cstdint>
 #include <optional>
 #include <string>

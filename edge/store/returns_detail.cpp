@@ -89,7 +89,9 @@ Result<OriginalOrder> load_original(sqlite::Database& db, const std::string& rec
   const std::string status = stmt->column_text(2);
   o.customer_id = stmt->get<std::optional<std::string>>(3);
   o.currency = stmt->column_text(4);
-  if (kind != "sale") return fail(Errc::conflict, receipt_number + " is a " + kind + ", not a sale");
+  // The new items of an exchange are a sale like any other and can be returned in turn.
+  if (kind != "sale" && kind != "exchange")
+    return fail(Errc::conflict, receipt_number + " is a " + kind + ", not a sale");
   if (status != "completed" && status != "collected") {
     return fail(Errc::conflict, "order " + receipt_number + " is " + status +
                                     ": only completed or collected "
@@ -175,7 +177,8 @@ Status reverse_loyalty(sqlite::Database& db, const OriginalOrder& original, Cent
       domain::mul_div_round(earned->value_or(0), original.returned_before + refund, original.net_total);
   if (!target) return fail(target.error());
   const std::int64_t points = std::min(*target, earned->value_or(0)) - reversed->value_or(0);
-  if (points > 0) o.loyalty.push_back(LoyaltyRow{new_uuid(), *original.customer_id, -points, "refund"});
+  if (points > 0)
+    o.loyalty.push_back(LoyaltyRow{new_uuid_v7(o.created_at_ms), *original.customer_id, -points, "refund"});
   return {};
 }
 
@@ -238,7 +241,8 @@ Result<std::optional<std::string>> apply_refund(const std::vector<RefundPart>& p
       const std::int64_t points = domain::mul_div_round(p.source->points, p.amount, p.source->amount).value();
       t.reference = p.source->reference;
       t.points = points;
-      if (points > 0) o.loyalty.push_back(LoyaltyRow{new_uuid(), p.source->reference, points, "refund"});
+      if (points > 0)
+        o.loyalty.push_back(LoyaltyRow{new_uuid_v7(o.created_at_ms), p.source->reference, points, "refund"});
     }
     o.tenders.push_back(std::move(t));
   }

@@ -67,4 +67,16 @@ struct RefundPart {
 std::optional<std::string> refund_plainly(RefundMethod method, const std::optional<std::string>& customer,
                                           domain::Cents refund, OrderRecord& o);
 
+// The shared shape of a return order (kind 'return', this node and context, no lines yet).
+OrderRecord return_order(Replica& replica, const SaleContext& ctx, std::int64_t now_ms);
+// Lines are set; fills total and tax (negative: what goes back).
+void set_totals(OrderRecord& o);
+// The per-rate breakdown of the returned part, negative, as the return receipt prints it.
+std::vector<domain::TaxLine> negated_taxes(const OrderRecord& o);
+// The receipt of a return order whose lines and tenders are set.
+Receipt return_receipt(const OrderRecord& o, const SaleContext& ctx,
+                       const domain::fiscal::GenerationTime& at);
+std::string return_audit_details(const OrderRecord& o, domain::Cents refunded, const std::string& reason,
+                                 const std::optional<std::string>& supervisor);
+
 }  // namespace storeedge::store

@@ -5,6 +5,7 @@
 
 #include "edge/domain/fiscal/madrid_time.hpp"
 #include "edge/store/order_commit.hpp"
+#include "edge/store/sales_detail.hpp"
 #include "platform/sqlite/transaction.hpp"
 
 namespace storeedge::store {
@@ -13,7 +14,9 @@ namespace {
 using domain::Cents;
 using domain::TenderKind;
 
-Status check_context(const SaleContext& ctx) {
+}  // namespace
+
+Status check_sale_context(const SaleContext& ctx) {
   if (ctx.store_code.empty() || ctx.device_code.empty())
     return fail(Errc::invalid_argument, "sale context needs a store code and a device code");
   if (ctx.cashier_id.empty()) return fail(Errc::invalid_argument, "sale context needs a cashier id");
@@ -24,6 +27,8 @@ Status check_context(const SaleContext& ctx) {
                 "a store node sells through pos or kiosk, not " + std::string(to_string(ctx.channel)));
   return {};
 }
+
+namespace {
 
 const domain::Line* find_line(const domain::Cart& cart, domain::LineId id) {
   for (const domain::Line& l : cart.lines()) {
@@ -111,13 +116,13 @@ Status add_loyalty(sqlite::Database& db, const domain::Cart& cart, const SaleCon
                                       std::to_string(allowed->redeemed_since_grant) + "), not " +
                                       std::to_string(t.points));
     }
-    o.loyalty.push_back(LoyaltyRow{new_uuid(), t.reference, -t.points, "redeem"});
+    o.loyalty.push_back(LoyaltyRow{new_uuid_v7(now_ms), t.reference, -t.points, "redeem"});
     r.points_redeemed += t.points;
   }
   const auto& customer = cart.customer();
   if (!customer || !customer->loyalty_member) return {};
   const std::int64_t earned = points_earned(ctx.loyalty, std::min(paid_otherwise, ledger.total()));
-  if (earned > 0) o.loyalty.push_back(LoyaltyRow{new_uuid(), customer->id, earned, "earn"});
+  if (earned > 0) o.loyalty.push_back(LoyaltyRow{new_uuid_v7(now_ms), customer->id, earned, "earn"});
   r.points_earned = earned;
   auto balance = loyalty_balance(db, customer->id);
   if (!balance) return fail(balance.error());
@@ -165,16 +170,18 @@ std::string audit_details(const OrderRecord& o, const Receipt& r) {
                                                     {"customer_id", o.customer_id ? *o.customer_id : ""}});
 }
 
-// Everything inside the transaction; the caller commits.
+}  // namespace
+
 Result<CompletedSale> write_sale(Replica& replica, const domain::Cart& cart, const SaleContext& ctx,
-                                 std::int64_t now_ms) {
+                                 std::int64_t now_ms, const SaleLink& link) {
   sqlite::Database& db = replica.db();
   const domain::Totals t = cart.totals(now_ms);
   const auto at = domain::fiscal::madrid_generation_time(now_ms / 1000);
 
   OrderRecord o;
-  o.order_id = new_uuid();
-  o.kind = "sale";
+  o.order_id = new_uuid_v7(now_ms);
+  o.kind = link.kind;
+  o.original_order_id = link.original_order_id;
   o.channel = std::string(to_string(ctx.channel));
   o.store_code = ctx.store_code;
   o.device_code = ctx.device_code;
@@ -190,24 +197,23 @@ Result<CompletedSale> write_sale(Replica& replica, const domain::Cart& cart, con
   o.created_at_ms = now_ms;
 
   Receipt r = receipt_header(cart, t, ctx, o, at);
+  r.kind = link.kind;
   if (auto s = add_lines(cart, t, o, r); !s) return fail(s.error());
   add_tenders(*cart.ledger(), o, r);
   if (auto s = debit_store_credit(db, *cart.ledger(), o); !s) return fail(s.error());
   if (auto s = add_loyalty(db, cart, ctx, now_ms, o, r); !s) return fail(s.error());
 
   const FiscalInput fiscal{ctx.recorder, ctx.issuer_tax_id, domain::fiscal::InvoiceType::F2, at};
-  const AuditEntry audit{ctx.cashier_id, "sale.completed", o.order_id, audit_details(o, r)};
+  const AuditEntry audit{ctx.cashier_id, link.audit_action, o.order_id, audit_details(o, r)};
   if (auto s = write_order_with_journals(db, o, r, fiscal, audit, "order.completed"); !s)
     return fail(s.error());
   return CompletedSale{o.order_id, o.receipt_number, std::move(r)};
 }
 
-}  // namespace
-
 Result<CompletedSale> complete_sale(Replica& replica, domain::Cart& cart, const SaleContext& ctx,
                                     const Clock& clock) {
   const std::string what = "completing sale of cart " + cart.id();
-  if (auto s = check_context(ctx); !s) return fail(s.error().with_context(what));
+  if (auto s = check_sale_context(ctx); !s) return fail(s.error().with_context(what));
   if (cart.state() != domain::CartState::tendering) {
     return fail(Errc::conflict,
                 what + ": the cart is " + std::string(domain::to_string(cart.state())) + ", not tendering");
@@ -219,7 +225,7 @@ Result<CompletedSale> complete_sale(Replica& replica, domain::Cart& cart, const 
   const std::int64_t now_ms = unix_millis(clock.now());
   auto tx = sqlite::Transaction::begin(replica.db(), sqlite::Transaction::Mode::immediate);
   if (!tx) return fail(tx.error().with_context(what));
-  auto sale = write_sale(replica, done, ctx, now_ms);
+  auto sale = write_sale(replica, done, ctx, now_ms, SaleLink{});
   if (!sale) return fail(sale.error().with_context(what));
   if (auto s = tx->commit(); !s) return fail(s.error().with_context(what + ": commit"));
   cart = std::move(done);

@@ -32,7 +32,7 @@ struct SaleContext {
 };
 
 struct CompletedSale {
-  std::string order_id;        // UUID v4 minted here
+  std::string order_id;        // UUID v7 minted here (time-ordered)
   std::string receipt_number;  // "0001-01-00000042"
   Receipt receipt;
 };

@@ -23,6 +23,24 @@ bool is_pragma_name(std::string_view name) {
 
 }  // namespace
 
+// Replaces SQLite's default WAL hook (which is what wal_autocheckpoint configures) so that the
+// connection knows how much of the WAL is waiting for a checkpoint. Runs after every commit of this
+// connection, once the commit is durable; a failed checkpoint here does not fail that commit (as in
+// SQLite's own hook), the next one or checkpoint_if_needed() tries again.
+int Database::Impl::on_wal_commit(void* context, sqlite3* db, const char* schema, int frames) {
+  auto* impl = static_cast<Impl*>(context);
+  if (frames < impl->wal_frames) impl->wal_backfilled = 0;  // the WAL was restarted
+  impl->wal_frames = frames;
+  const int limit = impl->options.wal_autocheckpoint_pages;
+  if (limit > 0 && frames - impl->wal_backfilled >= limit) {
+    int log = -1, done = -1;
+    if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK) {
+      impl->note_checkpoint(log, done);
+    }
+  }
+  return SQLITE_OK;
+}
+
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::Database(Database&& other) noexcept = default;
 Database& Database::operator=(Database&& other) noexcept = default;
@@ -45,6 +63,8 @@ Result<Database> Database::open(const std::filesystem::path& path, const OpenOpt
   const auto timeout = std::clamp<std::chrono::milliseconds::rep>(options.busy_timeout.count(), 0, INT_MAX);
   sqlite3_busy_timeout(impl->db, static_cast<int>(timeout));
 
+  if (!options.read_only) sqlite3_wal_hook(impl->db, Impl::on_wal_commit, impl.get());
+
   Database db(std::move(impl));
   if (auto configured = db.configure(); !configured) return fail(configured.error().with_context(where));
   return db;
@@ -53,6 +73,13 @@ Result<Database> Database::open(const std::filesystem::path& path, const OpenOpt
 // Applies the connection settings and reads each one back, so a silently ignored pragma
 // (in-memory database, a VFS without shared memory, a read-only medium) is caught at start.
 Status Database::configure() {
+  if (const int size = impl_->options.page_size; size != 0 && !impl_->options.read_only) {
+    if (size < 512 || size > 65536 || (size & (size - 1)) != 0)
+      return fail(Errc::invalid_argument,
+                  "page size must be a power of two in 512..65536, got " + std::to_string(size));
+    // Before journal_mode: a new database takes its page size at its first write.
+    if (auto ok = exec("PRAGMA page_size=" + std::to_string(size)); !ok) return ok;
+  }
   if (!impl_->options.read_only) {
     auto mode = query_text("PRAGMA journal_mode=WAL");
     if (!mode) return fail(mode.error());
@@ -181,6 +208,21 @@ Status Database::integrity_check() {
   std::string message = "integrity check of " + impl_->path.string() + " failed:";
   for (const auto& problem : problems) message += " " + problem + ";";
   return fail(Errc::corrupt, std::move(message));
+}
+
+Status Database::checkpoint_passive() {
+  int log = -1, done = -1;
+  const int rc = sqlite3_wal_checkpoint_v2(impl_->db, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+  if (rc != SQLITE_OK) {
+    return fail(detail::connection_error(impl_->db, rc, "PRAGMA wal_checkpoint(PASSIVE)")
+                    .with_context("checkpointing " + impl_->path.string()));
+  }
+  impl_->note_checkpoint(log, done);
+  return {};
+}
+
+int Database::wal_pending_frames() const {
+  return std::max(0, impl_->wal_frames - impl_->wal_backfilled);
 }
 
 const std::filesystem::path& Database::path() const {

@@ -27,6 +27,14 @@ struct OpenOptions {
   bool durable = true;  // synchronous=FULL when true, NORMAL when false
   std::chrono::milliseconds busy_timeout{5000};
   std::string vfs;  // empty = the default VFS; tests pass a fault-injecting VFS name
+  // After a commit leaves at least this many frames in the WAL that are not yet copied into the
+  // database, that commit runs a PASSIVE checkpoint before returning (SQLite's own default is 1000).
+  // 0 turns it off: the owner then calls checkpoint_if_needed() when it is idle, so no commit pays
+  // for copying earlier commits' pages and fsyncing the database file.
+  int wal_autocheckpoint_pages = 1000;
+  // Page size of a database this open creates (512..65536, a power of two); 0 keeps SQLite's
+  // default (4096). An existing database keeps the size it was created with.
+  int page_size = 0;
 };
 
 struct BackupOptions {
@@ -74,6 +82,12 @@ class Database {
   [[nodiscard]] Status backup_to(const std::filesystem::path& dest, const BackupOptions& options = {});
   // The value of `PRAGMA name` as text. `name` is an identifier (optionally schema.name).
   [[nodiscard]] Result<std::string> pragma_text(std::string_view name);
+  // Frames in the WAL written by this connection's commits and not yet copied into the database by
+  // a checkpoint this connection ran (commits of other connections are not seen). 0 when not WAL.
+  int wal_pending_frames() const;
+  // PRAGMA wal_checkpoint(PASSIVE): copies the WAL frames no reader still needs into the database
+  // and fsyncs it, without waiting on other connections. See checkpoint.hpp for when to call it.
+  [[nodiscard]] Status checkpoint_passive();
 
   const std::filesystem::path& path() const;
   sqlite3* handle();

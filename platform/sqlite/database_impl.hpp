@@ -22,6 +22,17 @@ struct Database::Impl {
   OpenOptions options;
   // Heap entries so that borrowed handles keep pointing at them while the map changes.
   std::map<std::string, std::unique_ptr<CacheEntry>, std::less<>> cache;
+  // What the WAL hook saw: the WAL's frame count after the last commit, and how many of them the
+  // last checkpoint copied. A count lower than the last one means the WAL was restarted.
+  int wal_frames = 0;
+  int wal_backfilled = 0;
+
+  static int on_wal_commit(void* context, sqlite3* db, const char* schema, int frames);
+  void note_checkpoint(int log_frames, int checkpointed) {
+    if (log_frames < 0 || checkpointed < 0) return;  // not in WAL mode
+    wal_frames = log_frames;
+    wal_backfilled = checkpointed;
+  }
 
   Impl() = default;
   Impl(const Impl&) = delete;
