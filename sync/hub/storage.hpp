@@ -38,7 +38,7 @@ inline constexpr int kResyncRequired = 4001;
 struct IncomingMutation {
   std::string node_id{};
   std::int64_t mutation_id = 0;  // 1, 2, 3... per node
-  Hlc hlc{};                       // when the node made the change
+  Hlc hlc{};                     // when the node made the change
   int schema_version = 1;
   std::string kind{};     // order.completed, order.returned, order.status, shift.opened, ...
   std::string payload{};  // JSON document (formats: edge/store/*.cpp, docs/protocol.md)
@@ -61,7 +61,7 @@ struct MutationResult {
 
 struct PushResult {
   std::vector<MutationResult> results{};      // one per processed mutation, in order; none after a stop
-  std::int64_t last_applied_id = 0;         // the node's watermark after this push
+  std::int64_t last_applied_id = 0;           // the node's watermark after this push
   std::optional<std::int64_t> expected_id{};  // set when a gap stopped the batch
 };
 
@@ -112,7 +112,8 @@ struct Price {
 struct Promotion {
   std::string promotion_id{};
   std::string description{};
-  std::string kind{};  // percent_off, amount_off, group_discount, mix_and_match, basket_amount, basket_percent
+  std::string
+      kind{};  // percent_off, amount_off, group_discount, mix_and_match, basket_amount, basket_percent
   std::int64_t percent_bp = 0;
   std::int64_t amount_cents = 0;
   std::int64_t group_size = 0;
@@ -190,7 +191,7 @@ struct LoyaltyEntry {
   std::string entry_id{};  // unique; an entry applied twice counts once
   std::string customer_id{};
   std::int64_t points = 0;  // signed: redeem entries are negative
-  std::string kind{};         // earn, redeem, refund, adjust
+  std::string kind{};       // earn, redeem, refund, adjust
 };
 
 struct OfflineAllowance {
@@ -223,7 +224,7 @@ struct Change {
 struct PullResult {
   std::vector<Change> changes{};                 // stream by stream in kStreams order, by seq within a stream
   std::map<std::string, std::string> cursors{};  // the cursor to save for each stream pulled
-  bool more = false;                           // some stream has changes beyond this batch
+  bool more = false;                             // some stream has changes beyond this batch
 };
 
 // ---- admin ----
