@@ -1,11 +1,8 @@
 #include "sync/hub/hub.hpp"
 
 #include <CLI/CLI.hpp>
-#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <boost/uuid/random_generator.hpp>
-#include <boost/uuid/uuid_io.hpp>
 #include <iostream>
 
 #include "platform/clock.hpp"
@@ -13,37 +10,12 @@
 #include "platform/http/server.hpp"
 #include "platform/log.hpp"
 #include "platform/service.hpp"
-#include "platform/sqlite/database.hpp"
-#include "platform/sqlite/migrations.hpp"
 #include "storeedge/version.hpp"
 #include "sync/hub/hub_config.hpp"
+#include "sync/hub/sqlite/sqlite_storage.hpp"
 
 namespace storeedge::sync::hub {
 namespace {
-
-// The hub epoch names one incarnation of the hub's database. It is minted when the database is
-// created; a hub restored from a backup or rebuilt gets a new one, which tells edges to re-sync.
-constexpr std::string_view kHubIdentity = R"sql(
-CREATE TABLE hub_identity (
-  singleton     INTEGER PRIMARY KEY CHECK (singleton = 1),
-  epoch         TEXT    NOT NULL,
-  created_at_ms INTEGER NOT NULL
-) STRICT;
-)sql";
-constexpr std::array kMigrations = {sqlite::Migration{1, "hub identity", kHubIdentity}};
-
-Result<std::string> open_hub_database(sqlite::Database& db, const Clock& clock) {
-  if (auto s = sqlite::migrate(db, kMigrations); !s) return fail(s.error());
-  auto epoch = db.query_one<std::string>("SELECT epoch FROM hub_identity WHERE singleton = 1");
-  if (!epoch) return fail(epoch.error());
-  if (*epoch) return **epoch;
-  const std::string minted = boost::uuids::to_string(boost::uuids::random_generator()());
-  auto insert = db.cached("INSERT INTO hub_identity (singleton, epoch, created_at_ms) VALUES (1, ?, ?)");
-  if (!insert) return fail(insert.error());
-  if (auto s = (*insert)->bind_all(minted, unix_millis(clock.now())); !s) return fail(s.error());
-  if (auto s = (*insert)->run(); !s) return fail(s.error());
-  return minted;
-}
 
 int start_failed(const Error& e) {
   log::error("storehub_start_failed", {{"reason", e.what()}});
@@ -57,10 +29,10 @@ int serve(const HubConfig& config) {
   if (ec) return start_failed(errno_error("creating data directory " + config.data_dir.string(), ec.value()));
   auto lock = DirLock::acquire(config.data_dir);
   if (!lock) return start_failed(lock.error());
-  auto db = sqlite::Database::open(config.database_path());
-  if (!db) return start_failed(db.error());
-  auto epoch = open_hub_database(*db, clock);
-  if (!epoch) return start_failed(epoch.error().with_context("opening " + config.database_path().string()));
+  auto storage = SqliteStorage::open(config.database_path(), clock);
+  if (!storage)
+    return start_failed(storage.error().with_context("opening " + config.database_path().string()));
+  const std::string epoch = (*storage)->epoch();
 
   boost::asio::io_context io;
   http::ServerOptions options;
@@ -71,7 +43,7 @@ int serve(const HubConfig& config) {
   const auto started = clock.steady_now();
   server.route("GET", "/health", [&](const http::Request&) {
     boost::json::object body{
-        {"status", "ok"}, {"program", "storehub"}, {"version", kVersion}, {"epoch", *epoch}};
+        {"status", "ok"}, {"program", "storehub"}, {"version", kVersion}, {"epoch", epoch}};
     body["uptime_seconds"] =
         std::chrono::duration_cast<std::chrono::seconds>(clock.steady_now() - started).count();
     return http::Response{200, "application/json", boost::json::serialize(body)};
@@ -86,7 +58,7 @@ int serve(const HubConfig& config) {
              log::info("config_reload_ignored", {{"reason", "storehub reads its configuration at start"}});
            },
        .on_stop = [&server] { server.stop(); }});
-  log::info("storehub_started", {{"version", kVersion}, {"epoch", *epoch}, {"listen", "http://" + address}});
+  log::info("storehub_started", {{"version", kVersion}, {"epoch", epoch}, {"listen", "http://" + address}});
   if (auto s = loop.run(config.address_file(), address); !s) return start_failed(s.error());
   log::info("storehub_stopped");
   return 0;

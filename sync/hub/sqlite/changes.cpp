@@ -1,0 +1,229 @@
+// Change streams: appending changes, stock moves, and pulling them per store with epoch cursors.
+#include <algorithm>
+#include <charconv>
+
+#include <boost/json.hpp>
+
+#include "platform/sqlite/transaction.hpp"
+#include "sync/hub/json_read.hpp"
+#include "sync/hub/sqlite/sql_util.hpp"
+#include "sync/hub/sqlite/sqlite_storage.hpp"
+
+namespace storeedge::sync::hub {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kCursorVersion = "c1";
+
+std::string make_cursor(std::string_view stream, std::string_view epoch, std::int64_t seq) {
+  return std::string(kCursorVersion) + "." + std::string(stream) + "." + std::string(epoch) + "." +
+         std::to_string(seq);
+}
+
+// The sequence number a cursor stands for. Empty: the beginning (0).
+Result<std::int64_t> read_cursor(std::string_view stream, std::string_view cursor, std::string_view epoch) {
+  if (cursor.empty()) return 0;
+  const std::string quoted = "cursor '" + std::string(cursor) + "' of stream " + std::string(stream);
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (parts.size() < 4) {
+    const std::size_t dot = parts.size() == 3 ? std::string_view::npos : cursor.find('.', start);
+    parts.push_back(
+        cursor.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  std::int64_t seq = -1;
+  if (parts.size() != 4 || parts[0] != kCursorVersion ||
+      std::from_chars(parts[3].data(), parts[3].data() + parts[3].size(), seq).ptr !=
+          parts[3].data() + parts[3].size() ||
+      seq < 0) {
+    return fail(Errc::invalid_argument, quoted + " is not a cursor this hub issued");
+  }
+  if (parts[1] != stream)
+    return fail(Errc::invalid_argument, quoted + " belongs to stream " + std::string(parts[1]));
+  if (parts[2] != epoch) {
+    return fail(Errc::conflict,
+                quoted + " is from hub epoch " + std::string(parts[2]) + " but this hub's epoch is " +
+                    std::string(epoch) +
+                    ": the hub was restored or rebuilt; re-sync from scratch (keep the outbox)",
+                kResyncRequired);
+  }
+  return seq;
+}
+
+// Rows of one stream a store may see: its own rows, rows for every store, and for customers only those
+// of customers relevant to it (docs/protocol.md, "Hub change payloads").
+constexpr std::string_view kStreamQuery = R"sql(
+SELECT c.seq, c.entity, c.payload FROM change_log c
+WHERE c.stream = ?1 AND c.seq > ?2 AND (c.origin_node IS NULL OR c.origin_node <> ?3)
+  AND (c.store_code = ?4 OR (c.store_code IS NULL AND (?5 = 0
+    OR EXISTS (SELECT 1 FROM loyalty_allowance a WHERE a.customer_id = c.subject AND a.store_code = ?4)
+    OR (?6 = 'region' AND EXISTS (SELECT 1 FROM customer cu WHERE cu.customer_id = c.subject AND cu.home_region = ?7))
+    OR (?6 = 'purchases' AND EXISTS (SELECT 1 FROM customer_store cs WHERE cs.customer_id = c.subject
+                                                                    AND cs.store_code = ?4)))))
+ORDER BY c.seq LIMIT ?8
+)sql";
+
+struct StoreScope {
+  std::string region;
+  std::string customer_scope;
+};
+
+}  // namespace
+
+Status SqliteStorage::append_change(std::string_view stream, std::string_view entity,
+                                    const ChangeScope& scope, std::string_view payload) {
+  auto last = db_.query_one<std::int64_t>("SELECT last_seq FROM stream_seq WHERE stream = ?", stream);
+  if (!last) return fail(last.error());
+  const std::int64_t seq = last->value_or(0) + 1;
+  const std::string what = "appending " + std::string(entity) + " to stream " + std::string(stream);
+  if (auto s =
+          sql::run(db_,
+                   "INSERT INTO stream_seq (stream, last_seq) VALUES (?1, ?2) ON CONFLICT (stream) DO UPDATE "
+                   "SET last_seq = excluded.last_seq",
+                   what, stream, seq);
+      !s) {
+    return s;
+  }
+  if (auto s = sql::run(db_, "DELETE FROM change_log WHERE stream = ? AND entity = ?", what, stream, entity);
+      !s) {
+    return s;
+  }
+  return sql::run(db_,
+                  "INSERT INTO change_log (stream, seq, entity, store_code, subject, origin_node, payload) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  what, stream, seq, entity, scope.store_code, scope.subject, scope.origin_node, payload);
+}
+
+// Gives every change about a customer a new sequence number, oldest first, so that a store the
+// customer just became relevant to receives the profile and ledger it has never seen.
+Status SqliteStorage::resurface_customer(std::string_view customer_id) {
+  std::vector<std::string> entities;
+  auto s = sql::each(
+      db_, "SELECT entity FROM change_log WHERE stream = 'customers' AND subject = ? ORDER BY seq",
+      "reading customer changes",
+      [&](const sqlite::Statement& r) -> Status {
+        entities.push_back(r.get<std::string>(0));
+        return {};
+      },
+      customer_id);
+  if (!s) return s;
+  for (const std::string& entity : entities) {
+    auto last = db_.query_one<std::int64_t>("SELECT last_seq FROM stream_seq WHERE stream = 'customers'");
+    if (!last) return fail(last.error());
+    const std::int64_t seq = last->value_or(0) + 1;
+    if (auto u = sql::run(db_, "UPDATE stream_seq SET last_seq = ? WHERE stream = 'customers'", "renumbering",
+                          seq);
+        !u) {
+      return u;
+    }
+    if (auto u = sql::run(db_, "UPDATE change_log SET seq = ? WHERE stream = 'customers' AND entity = ?",
+                          "renumbering " + entity, seq, entity);
+        !u) {
+      return u;
+    }
+  }
+  return {};
+}
+
+Result<std::int64_t> SqliteStorage::add_stock_move(std::string_view store_code, std::string_view sku,
+                                                   std::int64_t delta, std::string_view reason,
+                                                   std::optional<std::string> origin_node,
+                                                   std::optional<std::string> order_id) {
+  const std::int64_t at = now_ms();
+  if (auto s = sql::run(
+          db_,
+          "INSERT INTO stock_move (store_code, sku, delta, reason, origin_node, order_id, created_at_ms) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+          "writing stock move of " + std::string(sku), store_code, sku, delta, reason, origin_node, order_id,
+          at);
+      !s) {
+    return fail(s.error());
+  }
+  const std::int64_t id = db_.last_insert_rowid();
+  const std::string payload = json::serialize(json::object{{"type", "stock_move"},
+                                                           {"hub_move_id", id},
+                                                           {"store_code", store_code},
+                                                           {"sku", sku},
+                                                           {"delta", delta},
+                                                           {"reason", reason},
+                                                           {"order_id", jsonr::opt(order_id)},
+                                                           {"created_at_ms", at}});
+  if (auto s = append_change("stock", "move:" + std::to_string(id),
+                             {std::string(store_code), std::nullopt, std::move(origin_node)}, payload);
+      !s) {
+    return fail(s.error());
+  }
+  return id;
+}
+
+Result<std::int64_t> SqliteStorage::stock_level(std::string_view store_code, std::string_view sku) {
+  auto sum = db_.query_one<std::int64_t>(
+      "SELECT COALESCE(SUM(delta), 0) FROM stock_move WHERE store_code = ? AND sku = ?", store_code, sku);
+  if (!sum) return fail(sum.error());
+  return sum->value_or(0);
+}
+
+Result<PullResult> SqliteStorage::pull(const PullRequest& req) {
+  if (req.max_changes == 0) return fail(Errc::invalid_argument, "a pull must allow at least one change");
+  for (const auto& [stream, cursor] : req.cursors) {
+    if (std::find(kStreams.begin(), kStreams.end(), stream) == kStreams.end()) {
+      return fail(Errc::invalid_argument, "no stream '" + stream +
+                                              "' (streams: catalog, prices, promotions, "
+                                              "stock, customers, store_orders)");
+    }
+  }
+  auto tx = sqlite::Transaction::begin(db_, sqlite::Transaction::Mode::deferred);  // one snapshot
+  if (!tx) return fail(tx.error());
+  std::optional<StoreScope> store;
+  auto s = sql::each(
+      db_, "SELECT region, customer_scope FROM store WHERE store_code = ?", "reading store",
+      [&](const sqlite::Statement& r) -> Status {
+        store = StoreScope{r.get<std::string>(0), r.get<std::string>(1)};
+        return {};
+      },
+      req.store_code);
+  if (!s) return fail(s.error());
+  if (!store) return fail(Errc::not_found, "no store '" + req.store_code + "' to pull for");
+
+  PullResult out;
+  std::int64_t budget = static_cast<std::int64_t>(std::min<std::size_t>(req.max_changes, 1'000'000));
+  for (std::string_view stream : kStreams) {
+    auto it = req.cursors.find(std::string(stream));
+    if (it == req.cursors.end()) continue;
+    auto after = read_cursor(stream, it->second, epoch_);
+    if (!after) return fail(after.error());
+    auto last = db_.query_one<std::int64_t>("SELECT last_seq FROM stream_seq WHERE stream = ?", stream);
+    if (!last) return fail(last.error());
+    const std::int64_t head = last->value_or(0);
+    if (*after > head) {
+      return fail(Errc::invalid_argument, "cursor of stream " + std::string(stream) +
+                                              " is ahead of this hub (" + std::to_string(*after) + " > " +
+                                              std::to_string(head) + ")");
+    }
+    std::vector<Change> rows;
+    auto q = sql::each(
+        db_, kStreamQuery, "pulling stream " + std::string(stream),
+        [&](const sqlite::Statement& r) -> Status {
+          rows.push_back(
+              {std::string(stream), r.get<std::int64_t>(0), r.get<std::string>(1), r.get<std::string>(2)});
+          return {};
+        },
+        stream, *after, req.node_id, req.store_code, stream == "customers" ? 1 : 0, store->customer_scope,
+        store->region, budget + 1);
+    if (!q) return fail(q.error());
+    std::int64_t upto = head;
+    if (static_cast<std::int64_t>(rows.size()) > budget) {
+      rows.resize(static_cast<std::size_t>(budget));
+      upto = rows.empty() ? *after : rows.back().seq;
+      out.more = true;
+    }
+    budget -= static_cast<std::int64_t>(rows.size());
+    out.cursors[std::string(stream)] = make_cursor(stream, epoch_, upto);
+    std::move(rows.begin(), rows.end(), std::back_inserter(out.changes));
+  }
+  return out;
+}
+
+}  // namespace storeedge::sync::hub

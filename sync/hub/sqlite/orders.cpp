@@ -1,0 +1,246 @@
+// Orders: web shop placements, status transitions of hub-held online orders, and the store_orders stream.
+#include <boost/json.hpp>
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+
+#include "platform/sqlite/transaction.hpp"
+#include "sync/hub/json_read.hpp"
+#include "sync/hub/sqlite/sql_util.hpp"
+#include "sync/hub/sqlite/sqlite_storage.hpp"
+
+namespace storeedge::sync::hub {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kOrderColumns =
+    "SELECT order_id, channel, fulfilment, store_code, status, needs_review, review_reason, total_cents, "
+    "updated_at_ms FROM hub_order ";
+
+OrderView order_view(const sqlite::Statement& r) {
+  return OrderView{r.get<std::string>(0), r.get<std::string>(1),  r.get<std::string>(2),
+                   r.get<std::string>(3), r.get<std::string>(4),  r.get<bool>(5),
+                   r.get<std::string>(6), r.get<std::int64_t>(7), r.get<std::int64_t>(8)};
+}
+
+json::object request_json(const OnlineOrder& o, const std::string& order_id) {
+  json::array lines;
+  for (const auto& l : o.lines) {
+    lines.push_back(
+        json::object{{"sku", l.sku}, {"quantity", l.quantity}, {"unit_price", l.unit_price_cents}});
+  }
+  return json::object{{"order_id", order_id},
+                      {"fulfilment", o.fulfilment == Fulfilment::pickup ? "pickup" : "ship_from_store"},
+                      {"store_code", o.store_code},
+                      {"customer_id", jsonr::opt(o.customer_id)},
+                      {"currency", o.currency},
+                      {"total", o.total_cents},
+                      {"tax", o.tax_cents},
+                      {"lines", std::move(lines)}};
+}
+
+Status validate_online_order(const OnlineOrder& o, const std::string& what) {
+  if (o.store_code.empty()) return fail(Errc::invalid_argument, what + ": no store");
+  if (o.currency.size() != 3)
+    return fail(Errc::invalid_argument, what + ": currency '" + o.currency + "' is not ISO 4217");
+  if (o.lines.empty()) return fail(Errc::invalid_argument, what + ": has no lines");
+  if (o.tax_cents < 0 || o.tax_cents > o.total_cents) {
+    return fail(Errc::invalid_argument,
+                what + ": tax " + std::to_string(o.tax_cents) + " is not within the total");
+  }
+  for (const auto& l : o.lines) {
+    if (l.quantity <= 0)
+      return fail(Errc::invalid_argument, what + ": quantity of " + l.sku + " must be positive");
+    if (l.unit_price_cents < 0)
+      return fail(Errc::invalid_argument, what + ": unit price of " + l.sku + " is negative");
+  }
+  return {};
+}
+
+}  // namespace
+
+// The order lines as the store replica stores them, priced from the request and described from the
+// catalog; the sum is checked against the order's total.
+static Result<json::array> priced_lines(sqlite::Database& db, const OnlineOrder& o, const std::string& what) {
+  json::array lines;
+  std::int64_t sum = 0;
+  std::int64_t line_no = 0;
+  for (const auto& l : o.lines) {
+    std::optional<json::object> line;
+    auto s = sql::each(
+        db,
+        "SELECT p.name, p.tax_class, t.rate_bp FROM product p JOIN tax_rate t ON t.tax_class = p.tax_class "
+        "WHERE p.sku = ? AND p.active = 1",
+        "pricing " + l.sku,
+        [&](const sqlite::Statement& r) -> Status {
+          std::int64_t gross = 0;
+          if (__builtin_mul_overflow(l.quantity, l.unit_price_cents, &gross) ||
+              __builtin_add_overflow(sum, gross, &sum)) {
+            return fail(Errc::invalid_argument, what + ": line amounts overflow");
+          }
+          line = json::object{{"line_no", ++line_no},
+                              {"sku", l.sku},
+                              {"description", r.get<std::string>(0)},
+                              {"quantity", l.quantity},
+                              {"unit_price", l.unit_price_cents},
+                              {"gross", gross},
+                              {"discount", 0},
+                              {"net", gross},
+                              {"tax_class", r.get<std::string>(1)},
+                              {"rate_bp", r.get<std::int64_t>(2)}};
+          return {};
+        },
+        l.sku);
+    if (!s) return fail(s.error());
+    if (!line) return fail(Errc::invalid_argument, what + ": SKU " + l.sku + " is not an active product");
+    lines.push_back(std::move(*line));
+  }
+  if (sum != o.total_cents) {
+    return fail(Errc::invalid_argument, what + ": total " + std::to_string(o.total_cents) +
+                                            " is not the sum of its lines " + std::to_string(sum));
+  }
+  return lines;
+}
+
+Result<OrderView> SqliteStorage::place_online_order(const OnlineOrder& o) {
+  const std::string order_id =
+      o.order_id.empty() ? boost::uuids::to_string(boost::uuids::random_generator()()) : o.order_id;
+  const std::string what = "online order " + order_id;
+  if (auto s = validate_online_order(o, what); !s) return fail(s.error());
+  const std::string request = json::serialize(request_json(o, order_id));
+  auto tx = sqlite::Transaction::begin(db_);
+  if (!tx) return fail(tx.error());
+  auto existing =
+      db_.query_one<std::string>("SELECT COALESCE(request, '') FROM hub_order WHERE order_id = ?", order_id);
+  if (!existing) return fail(existing.error());
+  if (*existing) {
+    if (**existing == request) return read_order(order_id);
+    return fail(Errc::already_exists, what + " already exists with other content");
+  }
+  auto store = db_.query_one<std::int64_t>("SELECT 1 FROM store WHERE store_code = ?", o.store_code);
+  if (!store) return fail(store.error());
+  if (!*store) return fail(Errc::not_found, what + ": no store '" + o.store_code + "'");
+  if (o.customer_id) {
+    auto c = db_.query_one<std::int64_t>("SELECT 1 FROM customer WHERE customer_id = ?", *o.customer_id);
+    if (!c) return fail(c.error());
+    if (!*c) return fail(Errc::not_found, what + ": no customer '" + *o.customer_id + "'");
+  }
+  auto lines = priced_lines(db_, o, what);
+  if (!lines) return fail(lines.error());
+  const std::int64_t now = now_ms();
+  const std::string fulfilment = o.fulfilment == Fulfilment::pickup ? "pickup" : "ship_from_store";
+  const std::string base = json::serialize(json::object{{"order_id", order_id},
+                                                        {"kind", "sale"},
+                                                        {"channel", "web"},
+                                                        {"store_code", o.store_code},
+                                                        {"customer_id", jsonr::opt(o.customer_id)},
+                                                        {"currency", o.currency},
+                                                        {"total", o.total_cents},
+                                                        {"tax", o.tax_cents},
+                                                        {"created_at_ms", now},
+                                                        {"lines", std::move(*lines)}});
+  if (auto s = sql::run(
+          db_,
+          "INSERT INTO hub_order (order_id, channel, fulfilment, store_code, customer_id, status, "
+          "total_cents, base, request, created_at_ms, updated_at_ms) "
+          "VALUES (?, 'web', ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
+          what, order_id, fulfilment, o.store_code, o.customer_id, o.total_cents, base, request, now, now);
+      !s) {
+    return fail(s.error());
+  }
+  if (o.customer_id) {
+    if (auto s = relate_customer_to_store(*o.customer_id, o.store_code); !s) return fail(s.error());
+  }
+  if (auto s = publish_order(order_id); !s) return fail(s.error());
+  if (auto s = tx->commit(); !s) return fail(s.error().with_context(what));
+  return read_order(order_id);
+}
+
+Result<OrderView> SqliteStorage::read_order(std::string_view order_id) {
+  std::optional<OrderView> out;
+  auto s = sql::each(
+      db_, std::string(kOrderColumns) + "WHERE order_id = ?", "reading order",
+      [&](const sqlite::Statement& r) -> Status {
+        out = order_view(r);
+        return {};
+      },
+      order_id);
+  if (!s) return fail(s.error());
+  if (!out) return fail(Errc::not_found, "no order " + std::string(order_id));
+  return *out;
+}
+
+Result<OrderView> SqliteStorage::order_status(std::string_view order_id) {
+  return read_order(order_id);
+}
+
+// The order's current document in the store_orders stream of its store.
+Status SqliteStorage::publish_order(std::string_view order_id) {
+  std::optional<std::pair<json::object, ChangeScope>> doc;
+  auto s = sql::each(
+      db_,
+      "SELECT base, status, fulfilment, needs_review, review_reason, updated_at_ms, store_code, origin_node "
+      "FROM hub_order WHERE order_id = ?",
+      "publishing order",
+      [&](const sqlite::Statement& r) -> Status {
+        auto base = jsonr::parse_object(r.get<std::string>(0), "stored order");
+        if (!base) return fail(Error(Errc::corrupt, base.error().message()));
+        base->emplace("type", "order");
+        (*base)["status"] = r.get<std::string>(1);
+        (*base)["fulfilment"] = r.get<std::string>(2);
+        (*base)["needs_review"] = r.get<bool>(3);
+        (*base)["review_reason"] = r.get<std::string>(4);
+        (*base)["updated_at_ms"] = r.get<std::int64_t>(5);
+        doc.emplace(std::move(*base),
+                    ChangeScope{r.get<std::string>(6), std::nullopt, r.get<std::optional<std::string>>(7)});
+        return {};
+      },
+      order_id);
+  if (!s) return s;
+  if (!doc) return fail(Errc::not_found, "no order " + std::string(order_id));
+  return append_change("store_orders", "order:" + std::string(order_id), doc->second,
+                       json::serialize(doc->first));
+}
+
+Status SqliteStorage::change_order_status(std::string_view order_id, std::string_view to, StatusActor by) {
+  auto order = read_order(order_id);
+  if (!order) return fail(order.error());
+  if (order->fulfilment == "in_store") {
+    return fail(Errc::conflict, "order " + std::string(order_id) + " is an in-store " + order->status +
+                                    " order; only online orders change status");
+  }
+  auto verdict = check_transition(order_id, order->status, to, by);
+  if (!verdict) return fail(verdict.error());
+  if (!verdict->changed) return {};
+  if (auto s = sql::run(
+          db_,
+          "UPDATE hub_order SET status = ?, needs_review = MAX(needs_review, ?), review_reason = "
+          "CASE WHEN ? = '' THEN review_reason ELSE ? END, updated_at_ms = ? WHERE order_id = ?",
+          "changing status of order " + std::string(order_id), verdict->status, verdict->needs_review ? 1 : 0,
+          verdict->review_reason, verdict->review_reason, now_ms(), order_id);
+      !s) {
+    return s;
+  }
+  return publish_order(order_id);
+}
+
+Result<OrderView> SqliteStorage::set_online_order_status(std::string_view order_id, std::string_view status) {
+  auto tx = sqlite::Transaction::begin(db_);
+  if (!tx) return fail(tx.error());
+  if (auto s = change_order_status(order_id, status, StatusActor::channel); !s) return fail(s.error());
+  if (auto s = tx->commit(); !s) return fail(s.error());
+  return read_order(order_id);
+}
+
+Result<std::vector<OrderView>> SqliteStorage::orders_for_review() {
+  std::vector<OrderView> out;
+  auto s =
+      sql::each(db_, std::string(kOrderColumns) + "WHERE needs_review = 1 ORDER BY updated_at_ms, order_id",
+                "listing orders for review", [&](const sqlite::Statement& r) -> Status {
+                  out.push_back(order_view(r));
+                  return {};
+                });
+  if (!s) return fail(s.error());
+  return out;
+}
+
+}  // namespace storeedge::sync::hub

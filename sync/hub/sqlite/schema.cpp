@@ -1,0 +1,216 @@
+// The hub database schema as an ordered list of migrations. Never edit a released migration: add one.
+#include <array>
+
+#include "sync/hub/sqlite/sqlite_storage.hpp"
+
+namespace storeedge::sync::hub {
+namespace {
+
+// The hub epoch names one incarnation of the hub's database. It is minted when the database is
+// created; a hub restored from a backup or rebuilt gets a new one, which tells edges to re-sync.
+constexpr std::string_view kHubIdentity = R"sql(
+CREATE TABLE hub_identity (
+  singleton     INTEGER PRIMARY KEY CHECK (singleton = 1),
+  epoch         TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL
+) STRICT;
+)sql";
+
+// Version 2: the storage engine (sync/hub/storage.hpp). docs/protocol.md, "Hub change payloads",
+// describes what the change_log payloads look like.
+constexpr std::string_view kStorage = R"sql(
+-- The largest HLC stamp the hub has made or seen; CRM writes are stamped after it.
+CREATE TABLE hub_clock (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  hlc       TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE store (
+  store_code     TEXT PRIMARY KEY,
+  region         TEXT NOT NULL,
+  customer_scope TEXT NOT NULL CHECK (customer_scope IN ('region', 'purchases'))
+) STRICT;
+
+-- last_mutation_id is the push watermark, written in the same transaction as each mutation.
+CREATE TABLE node (
+  node_id             TEXT    PRIMARY KEY,
+  store_code          TEXT,
+  last_mutation_id    INTEGER NOT NULL DEFAULT 0,
+  last_push_at_ms     INTEGER,
+  last_applied_hlc_ms INTEGER,
+  first_seen_at_ms    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE quarantine (
+  node_id           TEXT    NOT NULL,
+  mutation_id       INTEGER NOT NULL,
+  kind              TEXT    NOT NULL,
+  hlc               TEXT    NOT NULL,
+  schema_version    INTEGER NOT NULL,
+  payload           TEXT    NOT NULL,
+  reason            TEXT    NOT NULL,
+  quarantined_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (node_id, mutation_id)
+) STRICT;
+
+CREATE TABLE tax_rate (
+  tax_class TEXT    PRIMARY KEY,
+  rate_bp   INTEGER NOT NULL CHECK (rate_bp BETWEEN 0 AND 10000),
+  name      TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE product (
+  sku            TEXT    PRIMARY KEY,
+  name           TEXT    NOT NULL,
+  category       TEXT    NOT NULL,
+  tax_class      TEXT    NOT NULL REFERENCES tax_rate (tax_class),
+  sold_by        TEXT    NOT NULL CHECK (sold_by IN ('unit', 'weight')),
+  age_restricted INTEGER NOT NULL CHECK (age_restricted IN (0, 1)),
+  active         INTEGER NOT NULL CHECK (active IN (0, 1))
+) STRICT;
+
+CREATE TABLE product_gtin (
+  gtin14 TEXT PRIMARY KEY CHECK (length(gtin14) = 14),
+  sku    TEXT NOT NULL REFERENCES product (sku)
+) STRICT;
+CREATE INDEX product_gtin_by_sku ON product_gtin (sku);
+
+CREATE TABLE price (
+  store_code       TEXT    NOT NULL REFERENCES store (store_code),
+  sku              TEXT    NOT NULL REFERENCES product (sku),
+  valid_from_ms    INTEGER NOT NULL,
+  valid_to_ms      INTEGER,
+  unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+  PRIMARY KEY (store_code, sku, valid_from_ms)
+) STRICT;
+
+-- The promotion as the change payload the stores receive.
+CREATE TABLE promotion (
+  promotion_id TEXT PRIMARY KEY,
+  doc          TEXT NOT NULL
+) STRICT;
+
+-- Signed deltas; a level is the sum per store and SKU. Deltas commute, so nodes never conflict.
+CREATE TABLE stock_move (
+  move_id       INTEGER PRIMARY KEY,
+  store_code    TEXT    NOT NULL,
+  sku           TEXT    NOT NULL,
+  delta         INTEGER NOT NULL CHECK (delta <> 0),
+  reason        TEXT    NOT NULL,
+  origin_node   TEXT,
+  order_id      TEXT,
+  created_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX stock_move_by_sku ON stock_move (store_code, sku);
+
+CREATE TABLE customer (
+  customer_id       TEXT    PRIMARY KEY,
+  name              TEXT    NOT NULL,
+  email             TEXT,
+  phone             TEXT,
+  marketing_consent INTEGER NOT NULL CHECK (marketing_consent IN (0, 1)),
+  cards             TEXT    NOT NULL,
+  home_region       TEXT,
+  updated_at_ms     INTEGER NOT NULL
+) STRICT;
+
+-- The HLC of the write that set each profile field (last-writer-wins per field).
+CREATE TABLE customer_field (
+  customer_id TEXT NOT NULL,
+  field       TEXT NOT NULL,
+  hlc         TEXT NOT NULL,
+  PRIMARY KEY (customer_id, field)
+) STRICT, WITHOUT ROWID;
+
+-- Stores a customer has bought in (customer_scope = 'purchases').
+CREATE TABLE customer_store (
+  customer_id TEXT NOT NULL,
+  store_code  TEXT NOT NULL,
+  PRIMARY KEY (customer_id, store_code)
+) STRICT, WITHOUT ROWID;
+
+-- Append-only; a balance is the sum of points. An entry id is applied once.
+CREATE TABLE loyalty_entry (
+  entry_id      TEXT    PRIMARY KEY,
+  customer_id   TEXT    NOT NULL,
+  points        INTEGER NOT NULL CHECK (points <> 0),
+  kind          TEXT    NOT NULL,
+  origin_node   TEXT,
+  order_id      TEXT,
+  created_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX loyalty_entry_by_customer ON loyalty_entry (customer_id);
+
+CREATE TABLE loyalty_allowance (
+  store_code    TEXT    NOT NULL,
+  customer_id   TEXT    NOT NULL,
+  limit_points  INTEGER NOT NULL CHECK (limit_points >= 0),
+  granted_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (store_code, customer_id)
+) STRICT;
+
+-- Every order the hub knows: in-store sales and returns (immutable, 'completed') and online orders
+-- (status follows order_status.hpp). `base` is the order document without status; `request` the
+-- web shop's order as placed (to recognise a repeated placement).
+CREATE TABLE hub_order (
+  order_id      TEXT    PRIMARY KEY,
+  channel       TEXT    NOT NULL,
+  fulfilment    TEXT    NOT NULL CHECK (fulfilment IN ('in_store', 'pickup', 'ship_from_store')),
+  store_code    TEXT    NOT NULL,
+  origin_node   TEXT,
+  customer_id   TEXT,
+  status        TEXT    NOT NULL,
+  needs_review  INTEGER NOT NULL DEFAULT 0,
+  review_reason TEXT    NOT NULL DEFAULT '',
+  total_cents   INTEGER NOT NULL,
+  base          TEXT    NOT NULL,
+  request       TEXT,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX hub_order_for_review ON hub_order (order_id) WHERE needs_review = 1;
+
+-- Shift opened / cash movement / shift closed documents from the tills, for reporting.
+CREATE TABLE shift_event (
+  shift_id TEXT    NOT NULL,
+  event    TEXT    NOT NULL,
+  node_id  TEXT    NOT NULL,
+  at_ms    INTEGER NOT NULL,
+  payload  TEXT    NOT NULL,
+  PRIMARY KEY (shift_id, event)
+) STRICT;
+
+-- Change streams. Snapshot entities (a product, a price, a customer, an order) keep only their
+-- latest change: rewriting one moves it to a new sequence number. Stock moves and loyalty entries
+-- are their own entities, so every one is delivered.
+CREATE TABLE stream_seq (
+  stream   TEXT    PRIMARY KEY,
+  last_seq INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE change_log (
+  stream      TEXT    NOT NULL,
+  seq         INTEGER NOT NULL,
+  entity      TEXT    NOT NULL,
+  store_code  TEXT,
+  subject     TEXT,
+  origin_node TEXT,
+  payload     TEXT    NOT NULL,
+  PRIMARY KEY (stream, seq),
+  UNIQUE (stream, entity)
+) STRICT;
+CREATE INDEX change_log_by_subject ON change_log (subject) WHERE subject IS NOT NULL;
+)sql";
+
+constexpr std::array kMigrations = {
+    sqlite::Migration{1, "hub identity", kHubIdentity},
+    sqlite::Migration{2, "hub storage", kStorage},
+};
+
+}  // namespace
+
+std::span<const sqlite::Migration> hub_migrations() {
+  return kMigrations;
+}
+
+}  // namespace storeedge::sync::hub

@@ -1,0 +1,37 @@
+#pragma once
+// Internal to the SQLite hub backend: one-line statement helpers.
+#include <functional>
+#include <string_view>
+
+#include "platform/error.hpp"
+#include "platform/sqlite/database.hpp"
+
+namespace storeedge::sync::hub::sql {
+
+// Runs one statement with its parameters, discarding rows; `what` names it in errors.
+template <class... Args>
+[[nodiscard]] Status run(sqlite::Database& db, std::string_view sql, std::string_view what,
+                         const Args&... args) {
+  auto stmt = db.cached(sql);
+  if (!stmt) return fail(stmt.error().with_context(what));
+  if (auto s = (*stmt)->bind_all(args...); !s) return fail(s.error().with_context(what));
+  if (auto s = (*stmt)->run(); !s) return fail(s.error().with_context(what));
+  return {};
+}
+
+// Calls `row` for every row; stops at the first error it returns.
+template <class... Args>
+[[nodiscard]] Status each(sqlite::Database& db, std::string_view sql, std::string_view what,
+                          const std::function<Status(const sqlite::Statement&)>& row, const Args&... args) {
+  auto stmt = db.prepare(sql);
+  if (!stmt) return fail(stmt.error().with_context(what));
+  if (auto s = stmt->bind_all(args...); !s) return fail(s.error().with_context(what));
+  while (true) {
+    auto more = stmt->step();
+    if (!more) return fail(more.error().with_context(what));
+    if (!*more) return {};
+    if (auto s = row(*stmt); !s) return s;
+  }
+}
+
+}  // namespace storeedge::sync::hub::sql

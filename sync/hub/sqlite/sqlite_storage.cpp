@@ -1,0 +1,229 @@
+#include "sync/hub/sqlite/sqlite_storage.hpp"
+
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+
+#include "platform/sqlite/transaction.hpp"
+#include "sync/hub/sqlite/sql_util.hpp"
+
+namespace storeedge::sync::hub {
+namespace {
+
+Result<std::string> read_or_mint_epoch(sqlite::Database& db, std::int64_t now_ms) {
+  auto epoch = db.query_one<std::string>("SELECT epoch FROM hub_identity WHERE singleton = 1");
+  if (!epoch) return fail(epoch.error());
+  if (*epoch) return **epoch;
+  const std::string minted = boost::uuids::to_string(boost::uuids::random_generator()());
+  if (auto s = sql::run(db, "INSERT INTO hub_identity (singleton, epoch, created_at_ms) VALUES (1, ?, ?)",
+                        "minting the hub epoch", minted, now_ms);
+      !s) {
+    return fail(s.error());
+  }
+  return minted;
+}
+
+// Errors that retrying the same mutation cannot fix: it is quarantined. Anything else (disk, lock,
+// I/O) stops the batch so that the node retries it later.
+bool permanent(const Error& e) {
+  switch (e.kind()) {
+    case Errc::invalid_argument:
+    case Errc::not_found:
+    case Errc::already_exists:
+    case Errc::conflict:
+    case Errc::unsupported: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+SqliteStorage::SqliteStorage(sqlite::Database db, const Clock& clock, std::string epoch)
+    : db_(std::move(db)), clock_(clock), epoch_(std::move(epoch)) {}
+
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem::path& path,
+                                                           const Clock& clock) {
+  auto db = sqlite::Database::open(path);
+  if (!db) return fail(db.error());
+  if (auto s = sqlite::migrate(*db, hub_migrations()); !s) return fail(s.error());
+  auto epoch = read_or_mint_epoch(*db, unix_millis(clock.now()));
+  if (!epoch) return fail(epoch.error().with_context("opening " + path.string()));
+  return std::unique_ptr<SqliteStorage>(new SqliteStorage(std::move(*db), clock, std::move(*epoch)));
+}
+
+Status SqliteStorage::upsert_store(const StoreInfo& store) {
+  if (store.store_code.empty()) return fail(Errc::invalid_argument, "store code is empty");
+  if (store.region.empty())
+    return fail(Errc::invalid_argument, "store " + store.store_code + " has no region");
+  const std::string_view scope = store.customer_scope == CustomerScope::region ? "region" : "purchases";
+  return sql::run(
+      db_,
+      "INSERT INTO store (store_code, region, customer_scope) VALUES (?, ?, ?) ON CONFLICT "
+      "(store_code) DO UPDATE SET region = excluded.region, customer_scope = excluded.customer_scope",
+      "registering store " + store.store_code, store.store_code, store.region, scope);
+}
+
+Status SqliteStorage::register_node(std::string_view node_id, std::string_view store_code) {
+  if (node_id.empty()) return fail(Errc::invalid_argument, "node id is empty");
+  auto known = db_.query_one<std::int64_t>("SELECT 1 FROM store WHERE store_code = ?", store_code);
+  if (!known) return fail(known.error());
+  if (!*known) return fail(Errc::not_found, "no store '" + std::string(store_code) + "' to register node in");
+  return sql::run(db_,
+                  "INSERT INTO node (node_id, store_code, first_seen_at_ms) VALUES (?, ?, ?) "
+                  "ON CONFLICT (node_id) DO UPDATE SET store_code = excluded.store_code",
+                  "registering node " + std::string(node_id), node_id, store_code, now_ms());
+}
+
+Result<PushResult> SqliteStorage::apply_push(std::string_view node_id,
+                                             const std::vector<IncomingMutation>& batch) {
+  if (node_id.empty()) return fail(Errc::invalid_argument, "push without a node id");
+  for (const IncomingMutation& m : batch) {
+    if (m.node_id != node_id) {
+      return fail(Errc::invalid_argument, "mutation " + std::to_string(m.mutation_id) + " names node '" +
+                                              m.node_id + "' in a push from node '" + std::string(node_id) +
+                                              "'");
+    }
+    if (m.mutation_id <= 0) {
+      return fail(Errc::invalid_argument,
+                  "mutation id " + std::to_string(m.mutation_id) + " is not positive");
+    }
+  }
+  if (auto s = sql::run(db_,
+                        "INSERT INTO node (node_id, first_seen_at_ms, last_push_at_ms) VALUES (?1, ?2, ?2) "
+                        "ON CONFLICT (node_id) DO UPDATE SET last_push_at_ms = excluded.last_push_at_ms",
+                        "recording the push of node " + std::string(node_id), node_id, now_ms());
+      !s) {
+    return fail(s.error());
+  }
+  PushResult out;
+  for (const IncomingMutation& m : batch) {
+    auto r = push_one(node_id, m);
+    if (!r) return fail(r.error());
+    out.results.push_back(*r);
+    if (r->outcome == Outcome::gap || r->outcome == Outcome::retry) break;
+  }
+  auto last = db_.query_one<std::int64_t>("SELECT last_mutation_id FROM node WHERE node_id = ?", node_id);
+  if (!last) return fail(last.error());
+  out.last_applied_id = last->value_or(0);
+  if (!out.results.empty() && out.results.back().outcome == Outcome::gap)
+    out.expected_id = out.last_applied_id + 1;
+  return out;
+}
+
+// One mutation, one transaction: the effect and the new watermark commit together, or neither does.
+// A permanent failure rolls back to a savepoint and quarantines the mutation in the same transaction.
+Result<MutationResult> SqliteStorage::push_one(std::string_view node_id, const IncomingMutation& m) {
+  MutationResult r{m.mutation_id, Outcome::applied, {}};
+  auto tx = sqlite::Transaction::begin(db_);
+  if (!tx) return MutationResult{m.mutation_id, Outcome::retry, tx.error().what()};
+  auto last = db_.query_one<std::int64_t>("SELECT last_mutation_id FROM node WHERE node_id = ?", node_id);
+  if (!last) return MutationResult{m.mutation_id, Outcome::retry, last.error().what()};
+  const std::int64_t watermark = last->value_or(0);
+  if (m.mutation_id <= watermark) return MutationResult{m.mutation_id, Outcome::duplicate, {}};
+  if (m.mutation_id > watermark + 1) {
+    return MutationResult{
+        m.mutation_id, Outcome::gap,
+        "expected mutation " + std::to_string(watermark + 1) + ", got " + std::to_string(m.mutation_id)};
+  }
+  if (auto s = db_.exec("SAVEPOINT apply_mutation"); !s)
+    return MutationResult{m.mutation_id, Outcome::retry, s.error().what()};
+  if (auto s = apply_mutation(node_id, m); !s) {
+    if (!permanent(s.error())) return MutationResult{m.mutation_id, Outcome::retry, s.error().what()};
+    if (auto u = db_.exec("ROLLBACK TO apply_mutation"); !u) return fail(u.error());
+    r = {m.mutation_id, Outcome::rejected, s.error().what()};
+    if (auto q = sql::run(
+            db_,
+            "INSERT INTO quarantine (node_id, mutation_id, kind, hlc, schema_version, payload, reason, "
+            "quarantined_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "quarantining a mutation", node_id, m.mutation_id, m.kind, to_string(m.hlc), m.schema_version,
+            m.payload, r.reason, now_ms());
+        !q) {
+      return MutationResult{m.mutation_id, Outcome::retry, q.error().what()};
+    }
+  }
+  if (auto s = db_.exec("RELEASE apply_mutation"); !s)
+    return MutationResult{m.mutation_id, Outcome::retry, s.error().what()};
+  if (auto s =
+          sql::run(db_, "UPDATE node SET last_mutation_id = ?, last_applied_hlc_ms = ? WHERE node_id = ?",
+                   "advancing the watermark", m.mutation_id, m.hlc.wall_ms, node_id);
+      !s) {
+    return MutationResult{m.mutation_id, Outcome::retry, s.error().what()};
+  }
+  if (auto s = observe_hlc(m.hlc); !s) return MutationResult{m.mutation_id, Outcome::retry, s.error().what()};
+  if (auto s = tx->commit(); !s) return MutationResult{m.mutation_id, Outcome::retry, s.error().what()};
+  return r;
+}
+
+Status SqliteStorage::observe_hlc(const Hlc& seen) {
+  auto current = db_.query_one<std::string>("SELECT hlc FROM hub_clock WHERE singleton = 1");
+  if (!current) return fail(current.error());
+  if (*current) {
+    auto parsed = parse_hlc(**current);
+    if (parsed && !(*parsed < seen)) return {};
+  }
+  return sql::run(
+      db_,
+      "INSERT INTO hub_clock (singleton, hlc) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET "
+      "hlc = excluded.hlc",
+      "advancing the hub clock", to_string(seen));
+}
+
+// Call inside a transaction: the stamp and the write it stamps commit together.
+Result<Hlc> SqliteStorage::stamp_hlc() {
+  auto current = db_.query_one<std::string>("SELECT hlc FROM hub_clock WHERE singleton = 1");
+  if (!current) return fail(current.error());
+  Hlc last;
+  if (*current) {
+    auto parsed = parse_hlc(**current);
+    if (!parsed) return fail(Error(Errc::corrupt, parsed.error().message()).with_context("hub clock"));
+    last = *parsed;
+  }
+  Hlc next = next_hlc(last, now_ms(), "hub");
+  if (auto s = observe_hlc(next); !s) return fail(s.error());
+  return next;
+}
+
+Result<std::vector<NodeStatus>> SqliteStorage::list_nodes() {
+  std::vector<NodeStatus> out;
+  const std::int64_t now = now_ms();
+  auto s = sql::each(
+      db_,
+      "SELECT n.node_id, n.store_code, n.last_mutation_id, n.last_push_at_ms, n.last_applied_hlc_ms, "
+      "(SELECT COUNT(*) FROM quarantine q WHERE q.node_id = n.node_id) FROM node n ORDER BY n.node_id",
+      "listing nodes", [&](const sqlite::Statement& r) -> Status {
+        NodeStatus n;
+        n.node_id = r.get<std::string>(0);
+        n.store_code = r.get<std::optional<std::string>>(1);
+        n.last_mutation_id = r.get<std::int64_t>(2);
+        n.last_push_at_ms = r.get<std::optional<std::int64_t>>(3);
+        const auto hlc_ms = r.get<std::optional<std::int64_t>>(4);
+        if (n.last_push_at_ms) n.since_last_push_ms = now - *n.last_push_at_ms;
+        if (n.last_push_at_ms && hlc_ms) n.apply_lag_ms = *n.last_push_at_ms - *hlc_ms;
+        n.quarantined = r.get<std::int64_t>(5);
+        out.push_back(std::move(n));
+        return {};
+      });
+  if (!s) return fail(s.error());
+  return out;
+}
+
+Result<std::vector<QuarantinedMutation>> SqliteStorage::list_quarantine(
+    std::optional<std::string_view> node_id) {
+  std::vector<QuarantinedMutation> out;
+  auto s = sql::each(
+      db_,
+      "SELECT node_id, mutation_id, kind, hlc, schema_version, payload, reason, quarantined_at_ms FROM "
+      "quarantine "
+      "WHERE ?1 IS NULL OR node_id = ?1 ORDER BY quarantined_at_ms, node_id, mutation_id",
+      "listing the quarantine",
+      [&](const sqlite::Statement& r) -> Status {
+        out.push_back({r.get<std::string>(0), r.get<std::int64_t>(1), r.get<std::string>(2),
+                       r.get<std::string>(3), r.get<int>(4), r.get<std::string>(5), r.get<std::string>(6),
+                       r.get<std::int64_t>(7)});
+        return {};
+      },
+      node_id ? std::optional<std::string>(*node_id) : std::nullopt);
+  if (!s) return fail(s.error());
+  return out;
+}
+
+}  // namespace storeedge::sync::hub

@@ -1,0 +1,105 @@
+#pragma once
+// The default HubStorage: one SQLite database (hub.db), WAL and synchronous=FULL, schema in
+// schema.cpp. Every push mutation, channel load and status change is one immediate transaction.
+//
+// Ownership and threads: owns its connection; not thread-safe (one per thread, the hub uses one).
+// The Clock must outlive it.
+#include <filesystem>
+#include <memory>
+#include <span>
+
+#include "platform/clock.hpp"
+#include "platform/sqlite/database.hpp"
+#include "platform/sqlite/migrations.hpp"
+#include "sync/hub/edge_payloads.hpp"
+#include "sync/hub/order_status.hpp"
+#include "sync/hub/storage.hpp"
+
+namespace storeedge::sync::hub {
+
+// The hub database's migrations, oldest first (version 1 is the hub identity that holds the epoch).
+std::span<const sqlite::Migration> hub_migrations();
+
+class SqliteStorage final : public HubStorage {
+ public:
+  // Opens or creates the database, applies pending migrations and mints the epoch on creation.
+  [[nodiscard]] static Result<std::unique_ptr<SqliteStorage>> open(const std::filesystem::path& path,
+                                                                   const Clock& clock);
+
+  const std::string& epoch() const override { return epoch_; }
+  Status upsert_store(const StoreInfo& store) override;
+  Status register_node(std::string_view node_id, std::string_view store_code) override;
+  Result<PushResult> apply_push(std::string_view node_id,
+                                const std::vector<IncomingMutation>& batch) override;
+  Result<std::int64_t> load_catalog(const CatalogLoad& load) override;
+  Result<std::int64_t> load_prices(const std::vector<Price>& prices) override;
+  Result<std::int64_t> load_promotions(const std::vector<Promotion>& promotions) override;
+  Result<std::int64_t> set_stock_levels(const std::vector<StockLevel>& levels) override;
+  Result<std::int64_t> stock_level(std::string_view store_code, std::string_view sku) override;
+  Result<CustomerProfile> upsert_customer(const CustomerUpdate& update) override;
+  Result<std::optional<CustomerProfile>> find_customer(std::string_view customer_id) override;
+  Result<OrderView> place_online_order(const OnlineOrder& order) override;
+  Result<OrderView> order_status(std::string_view order_id) override;
+  Result<OrderView> set_online_order_status(std::string_view order_id, std::string_view status) override;
+  Result<bool> add_loyalty_entry(const LoyaltyEntry& entry) override;
+  Result<std::int64_t> loyalty_balance(std::string_view customer_id) override;
+  Status set_offline_allowance(const OfflineAllowance& allowance) override;
+  Result<PullResult> pull(const PullRequest& request) override;
+  Result<std::vector<NodeStatus>> list_nodes() override;
+  Result<std::vector<QuarantinedMutation>> list_quarantine(std::optional<std::string_view> node_id) override;
+  Result<std::vector<OrderView>> orders_for_review() override;
+
+  sqlite::Database& db() { return db_; }
+
+ private:
+  // Where a change comes from and which stores see it (change_log columns).
+  struct ChangeScope {
+    std::optional<std::string> store_code;   // null: every store (subject to the stream's filter)
+    std::optional<std::string> subject;      // customers stream: the customer it concerns
+    std::optional<std::string> origin_node;  // the node it came from: not sent back to it
+  };
+
+  SqliteStorage(sqlite::Database db, const Clock& clock, std::string epoch);
+  std::int64_t now_ms() const { return unix_millis(clock_.now()); }
+
+  // push (sqlite_storage.cpp, apply_edge.cpp)
+  Result<MutationResult> push_one(std::string_view node_id, const IncomingMutation& m);
+  Status apply_mutation(std::string_view node_id, const IncomingMutation& m);
+  Status apply_edge_order(std::string_view node_id, const IncomingMutation& m);
+  Status apply_status_change(const IncomingMutation& m);
+  Status apply_shift_event(std::string_view node_id, const IncomingMutation& m);
+  Status apply_edge_customer(const IncomingMutation& m);
+  Status write_order_effects(std::string_view node_id, const EdgeOrder& order);
+  Status observe_hlc(const Hlc& seen);
+  Result<Hlc> stamp_hlc();
+
+  // customers and loyalty (customers.cpp)
+  Result<bool> merge_customer(std::string_view customer_id,
+                              const std::vector<std::pair<std::string, std::string>>& fields,
+                              const Hlc& stamp);
+  Result<std::optional<CustomerProfile>> read_customer(std::string_view customer_id);
+  Status publish_customer(const CustomerProfile& c);
+  Result<bool> insert_loyalty(const LoyaltyEntry& e, std::optional<std::string> origin_node,
+                              std::optional<std::string> order_id);
+  Status relate_customer_to_store(std::string_view customer_id, std::string_view store_code);
+
+  // orders (orders.cpp)
+  Result<OrderView> read_order(std::string_view order_id);
+  Status publish_order(std::string_view order_id);
+  Status change_order_status(std::string_view order_id, std::string_view to, StatusActor by);
+
+  // change streams (changes.cpp)
+  Status append_change(std::string_view stream, std::string_view entity, const ChangeScope& scope,
+                       std::string_view payload);
+  Status resurface_customer(std::string_view customer_id);
+  Result<std::int64_t> add_stock_move(std::string_view store_code, std::string_view sku, std::int64_t delta,
+                                      std::string_view reason, std::optional<std::string> origin_node,
+                                      std::optional<std::string> order_id);
+  Result<std::string> cursor_after(std::string_view stream, std::string_view cursor);
+
+  sqlite::Database db_;
+  const Clock& clock_;
+  std::string epoch_;
+};
+
+}  // namespace storeedge::sync::hub

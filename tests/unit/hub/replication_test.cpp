@@ -1,0 +1,165 @@
+// Pull: what each store receives (partial replication), cursors, paging and the hub epoch.
+#include <filesystem>
+
+#include <gmock/gmock.h>
+
+#include "tests/unit/hub/hub_fixture.hpp"
+
+namespace storeedge::sync::hub::testing {
+namespace {
+
+std::vector<std::string> entities(const std::vector<Change>& changes) {
+  std::vector<std::string> out;
+  for (const auto& c : changes) out.push_back(c.entity);
+  return out;
+}
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+TEST_F(HubTest, EachStoreReceivesItsOwnPricesStockAndOrdersAndTheWholeCatalog) {
+  ASSERT_TRUE(hub().load_prices({{std::string(kNorth), "SKU-A", 450}, {std::string(kSouth), "SKU-A", 470}}));
+  ASSERT_TRUE(
+      hub().set_stock_levels({{std::string(kNorth), "SKU-A", 10}, {std::string(kSouth), "SKU-A", 7}}));
+  OnlineOrder web;
+  web.order_id = "web-south";
+  web.store_code = std::string(kSouth);
+  web.lines = {{"SKU-A", 1, 470}};
+  web.total_cents = 470;
+  ASSERT_TRUE(hub().place_online_order(web));
+
+  EXPECT_THAT(entities(pull_all(kNorth, "node-n1", "catalog")),
+              ElementsAre("tax_rate:standard", "tax_rate:reduced", "product:SKU-A", "product:SKU-B"));
+  EXPECT_EQ(entities(pull_all(kNorth, "node-n1", "catalog")),
+            entities(pull_all(kSouth, "node-s1", "catalog")));
+
+  auto prices = pull_all(kSouth, "node-s1", "prices");
+  ASSERT_EQ(prices.size(), 1u);
+  EXPECT_EQ(doc(prices[0])["unit_price_cents"], 470);
+  auto stock = pull_all(kNorth, "node-n1", "stock");
+  ASSERT_EQ(stock.size(), 1u);
+  EXPECT_EQ(doc(stock[0])["delta"], 10);
+  EXPECT_EQ(doc(stock[0])["reason"], "hub");
+  EXPECT_THAT(pull_all(kNorth, "node-n1", "store_orders"), IsEmpty());
+  auto orders = pull_all(kSouth, "node-s1", "store_orders");
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(doc(orders[0])["status"], "pending");
+  EXPECT_EQ(doc(orders[0])["lines"].as_array()[0].as_object()["description"], "Olive oil 1l");
+}
+
+TEST_F(HubTest, ASaleReachesTheOtherTillsOfItsStoreButNotTheTillThatMadeIt) {
+  ASSERT_TRUE(hub().apply_push("node-n1", {mutation("node-n1", 1, "order.completed",
+                                                    sale("ord-1", kNorth, "node-n1", {{"SKU-A", -2}}))}));
+  EXPECT_THAT(pull_all(kNorth, "node-n1", "stock"), IsEmpty()) << "node-n1 already has its own delta";
+  auto other_till = pull_all(kNorth, "node-n2", "stock");
+  ASSERT_EQ(other_till.size(), 1u);
+  EXPECT_EQ(doc(other_till[0])["delta"], -2);
+  EXPECT_EQ(doc(other_till[0])["reason"], "sale");
+  EXPECT_THAT(entities(pull_all(kNorth, "node-n2", "store_orders")), ElementsAre("order:ord-1"));
+  EXPECT_THAT(pull_all(kSouth, "node-s1", "stock"), IsEmpty());
+}
+
+TEST_F(HubTest, CustomersGoToStoresOfTheirRegionOrWhereTheyBought) {
+  ASSERT_TRUE(hub().upsert_customer({.customer_id = "c-north", .name = "N", .home_region = "north"}));
+  ASSERT_TRUE(hub().upsert_customer({.customer_id = "c-south", .name = "S", .home_region = "south"}));
+  ASSERT_TRUE(hub().add_loyalty_entry({"le-1", "c-north", 50, "earn"}));
+  EXPECT_THAT(entities(pull_all(kNorth, "node-n1", "customers")),
+              ElementsAre("customer:c-north", "loyalty:le-1"));
+  EXPECT_THAT(pull_all(kSouth, "node-s1", "customers"), IsEmpty())
+      << "store 0002 replicates its buyers, not its region";
+
+  // c-north buys in store 0002: that store now receives the profile and the ledger it had not seen.
+  ASSERT_TRUE(hub().apply_push("node-s1", {mutation("node-s1", 1, "order.completed",
+                                                    sale("ord-s", kSouth, "node-s1", {}, "c-north"))}));
+  EXPECT_THAT(entities(pull_all(kSouth, "node-s1", "customers")),
+              ElementsAre("customer:c-north", "loyalty:le-1"));
+
+  // An offline allowance is for one store only, and brings the customer there.
+  ASSERT_TRUE(hub().set_offline_allowance({std::string(kSouth), "c-south", 200}));
+  auto south = pull_all(kSouth, "node-s1", "customers");
+  EXPECT_THAT(entities(south), UnorderedElementsAre("customer:c-north", "loyalty:le-1", "customer:c-south",
+                                                    "allowance:0002:c-south"));
+  for (const auto& c : south) {
+    if (c.entity == "allowance:0002:c-south") {
+      EXPECT_EQ(doc(c)["offline_limit_points"], 200);
+    }
+  }
+  EXPECT_THAT(entities(pull_all(kNorth, "node-n1", "customers")),
+              ElementsAre("customer:c-north", "loyalty:le-1"));
+  EXPECT_EQ(hub().set_offline_allowance({std::string(kSouth), "c-south", -1}).error().kind(),
+            Errc::invalid_argument);
+}
+
+TEST_F(HubTest, CursorsResumeAfterTheLastChangeAndPageThroughLargeStreams) {
+  std::vector<Price> prices;
+  for (int i = 0; i < 5; ++i)
+    prices.push_back({std::string(kNorth), "SKU-A", 100 + i, i * 1000, std::nullopt});
+  ASSERT_TRUE(hub().load_prices(prices));
+  PullRequest req{std::string(kNorth), "node-n1", {{"prices", ""}, {"catalog", ""}}, 3};
+  auto first = hub().pull(req);
+  ASSERT_TRUE(first) << first.error().what();
+  EXPECT_EQ(first->changes.size(), 3u);
+  EXPECT_TRUE(first->more);
+  EXPECT_EQ(first->changes[0].stream, "catalog") << "streams come in a fixed order";
+
+  std::vector<Change> all = first->changes;
+  req.cursors = first->cursors;
+  for (int round = 0; round < 5 && first->more; ++round) {
+    first = hub().pull(req);
+    ASSERT_TRUE(first);
+    all.insert(all.end(), first->changes.begin(), first->changes.end());
+    req.cursors = first->cursors;
+  }
+  EXPECT_FALSE(first->more);
+  EXPECT_EQ(all.size(), 4u + 5u);
+
+  auto none = hub().pull(req);
+  ASSERT_TRUE(none);
+  EXPECT_THAT(none->changes, IsEmpty());
+  ASSERT_TRUE(hub().load_prices({{std::string(kNorth), "SKU-A", 999, 0, std::nullopt}}));
+  auto next = hub().pull(req);
+  ASSERT_TRUE(next);
+  ASSERT_EQ(next->changes.size(), 1u) << "only the rewritten price, once";
+  EXPECT_EQ(doc(next->changes[0])["unit_price_cents"], 999);
+}
+
+TEST_F(HubTest, ACursorFromAnotherEpochAsksForAFullResync) {
+  auto first = hub().pull({std::string(kNorth), "node-n1", {{"catalog", ""}}, 100});
+  ASSERT_TRUE(first);
+  const std::string cursor = first->cursors.at("catalog");
+  const std::string first_epoch = hub().epoch();
+  EXPECT_EQ(cursor.find(hub().epoch()), std::string("c1.catalog.").size()) << cursor;
+
+  // The hub is rebuilt from scratch: a new database, a new epoch.
+  hub_.reset();
+  std::filesystem::remove(dir_ / "hub.db");
+  reopen();
+  EXPECT_NE(hub().epoch(), first_epoch);
+  ASSERT_TRUE(hub().upsert_store({std::string(kNorth), "north", CustomerScope::region}));
+  auto stale = hub().pull({std::string(kNorth), "node-n1", {{"catalog", cursor}}, 100});
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code(), kResyncRequired);
+  EXPECT_NE(stale.error().what().find("re-sync from scratch"), std::string::npos);
+}
+
+TEST_F(HubTest, MalformedCursorsAndRequestsAreRefused) {
+  const auto refused = [&](PullRequest req, Errc kind, std::string_view needle) {
+    auto r = hub().pull(req);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind(), kind);
+    EXPECT_NE(r.error().what().find(needle), std::string::npos) << r.error().what();
+  };
+  const Errc bad = Errc::invalid_argument;
+  refused({std::string(kNorth), "n", {{"catalog", "garbage"}}, 10}, bad, "not a cursor this hub issued");
+  refused({std::string(kNorth), "n", {{"catalog", "c1.prices." + hub().epoch() + ".0"}}, 10}, bad,
+          "belongs to stream prices");
+  refused({std::string(kNorth), "n", {{"catalog", "c1.catalog." + hub().epoch() + ".99"}}, 10}, bad,
+          "ahead of this hub");
+  refused({std::string(kNorth), "n", {{"gossip", ""}}, 10}, bad, "no stream 'gossip'");
+  refused({std::string(kNorth), "n", {{"catalog", ""}}, 0}, bad, "at least one change");
+  refused({"9999", "n", {{"catalog", ""}}, 10}, Errc::not_found, "no store '9999'");
+}
+
+}  // namespace
+}  // namespace storeedge::sync::hub::testing
