@@ -12,7 +12,10 @@
 #include "platform/service.hpp"
 #include "storeedge/version.hpp"
 #include "sync/hub/hub_config.hpp"
+#include "sync/hub/node_registry.hpp"
 #include "sync/hub/sqlite/sqlite_storage.hpp"
+#include "sync/hub/sync_service.hpp"
+#include "sync/proto/gzip.hpp"
 
 namespace storeedge::sync::hub {
 namespace {
@@ -20,6 +23,71 @@ namespace {
 int start_failed(const Error& e) {
   log::error("storehub_start_failed", {{"reason", e.what()}});
   return 1;
+}
+
+// The HTTP framing of /sync/v1: gzip request bodies are decompressed (bounded), replies are protobuf.
+http::Response sync_reply(SyncService& sync, const http::Request& req) {
+  std::string body = req.body;
+  auto enc = req.headers.find("content-encoding");
+  if (enc != req.headers.end() && enc->second == "gzip") {
+    auto plain = proto::gzip_decompress(req.body);
+    if (!plain) return http::error_response(400, "invalid_request", plain.error().what());
+    body = std::move(*plain);
+  }
+  auto reply = sync.handle(req.path, req.headers, req.body, body);
+  return http::Response{reply.status, "application/x-protobuf", std::move(reply.body)};
+}
+
+// Nodes with their lag and quarantined mutations, for the admin view and technicians.
+http::Response admin_nodes(HubStorage& storage) {
+  auto nodes = storage.list_nodes();
+  auto quarantine = storage.list_quarantine();
+  if (!nodes || !quarantine) {
+    return http::error_response(500, "internal", (!nodes ? nodes.error() : quarantine.error()).what());
+  }
+  boost::json::array n;
+  for (const auto& node : *nodes) {
+    boost::json::object o{{"node_id", node.node_id},
+                          {"last_mutation_id", node.last_mutation_id},
+                          {"quarantined", node.quarantined}};
+    o["store_code"] = node.store_code ? boost::json::value(*node.store_code) : nullptr;
+    o["last_push_at_ms"] = node.last_push_at_ms ? boost::json::value(*node.last_push_at_ms) : nullptr;
+    o["apply_lag_ms"] = node.apply_lag_ms ? boost::json::value(*node.apply_lag_ms) : nullptr;
+    n.push_back(std::move(o));
+  }
+  boost::json::array q;
+  for (const auto& m : *quarantine) {
+    q.push_back(boost::json::object{{"node_id", m.node_id},
+                                    {"mutation_id", m.mutation_id},
+                                    {"kind", m.kind},
+                                    {"reason", m.reason},
+                                    {"quarantined_at_ms", m.quarantined_at_ms}});
+  }
+  return http::Response{200, "application/json",
+                        boost::json::serialize(boost::json::object{{"nodes", n}, {"quarantine", q}})};
+}
+
+// `storehub issue-token`: registers the store (its region decides which customers it receives) and
+// prints a one-time enrollment token for one of its devices.
+int issue_token(const HubConfig& config, const std::string& store_code, const std::string& region) {
+  SystemClock clock;
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  auto storage = SqliteStorage::open(config.database_path(), clock);
+  if (!storage) return start_failed(storage.error());
+  if (auto s = (*storage)->upsert_store({store_code, region, CustomerScope::region}); !s) {
+    std::cerr << "storehub: " << s.error().what() << "\n";
+    return 1;
+  }
+  auto registry = NodeRegistry::open(config.data_dir / "nodes.db", clock);
+  if (!registry) return start_failed(registry.error());
+  auto token = registry->issue_token(store_code);
+  if (!token) {
+    std::cerr << "storehub: " << token.error().what() << "\n";
+    return 1;
+  }
+  std::cout << *token << "\n";
+  return 0;
 }
 
 int serve(const HubConfig& config) {
@@ -33,6 +101,9 @@ int serve(const HubConfig& config) {
   if (!storage)
     return start_failed(storage.error().with_context("opening " + config.database_path().string()));
   const std::string epoch = (*storage)->epoch();
+  auto registry = NodeRegistry::open(config.data_dir / "nodes.db", clock);
+  if (!registry) return start_failed(registry.error());
+  SyncService sync(**storage, *registry, clock);
 
   boost::asio::io_context io;
   http::ServerOptions options;
@@ -48,6 +119,10 @@ int serve(const HubConfig& config) {
         std::chrono::duration_cast<std::chrono::seconds>(clock.steady_now() - started).count();
     return http::Response{200, "application/json", boost::json::serialize(body)};
   });
+  for (const char* path : {"/sync/v1/enroll", "/sync/v1/push", "/sync/v1/pull"}) {
+    server.route("POST", path, [&sync](const http::Request& req) { return sync_reply(sync, req); });
+  }
+  server.route("GET", "/admin/v1/nodes", [&storage](const http::Request&) { return admin_nodes(**storage); });
   auto port = server.start();
   if (!port) return start_failed(port.error());
   const std::string address = config.http_address + ":" + std::to_string(*port);
@@ -72,6 +147,13 @@ int run(int argc, char** argv) {
   app.add_option("-c,--config", config_path, "configuration file (TOML, see docs/configuration.md)")
       ->required();
   app.set_version_flag("-V,--version", std::string("storehub ") + kVersion);
+  std::string store_code;
+  std::string region = "default";
+  auto* token_cmd =
+      app.add_subcommand("issue-token", "print a one-time enrollment token for a device of a store");
+  token_cmd->add_option("--store", store_code, "the store code, 4 digits")->required();
+  token_cmd->add_option("--region", region, "the store's region (which customers it receives)")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -83,6 +165,7 @@ int run(int argc, char** argv) {
     return 2;
   }
   log::init({.program = "storehub", .level = config->log_level, .sink = log::Sink::automatic});
+  if (token_cmd->parsed()) return issue_token(*config, store_code, region);
   return serve(*config);
 }
 

@@ -1,0 +1,48 @@
+#pragma once
+// The hub's /sync/v1 face: decodes protobuf requests (docs/protocol.md), authenticates the node,
+// calls the storage engine and encodes the reply. HTTP framing (gzip, headers) stays in hub.cpp, so
+// tests can drive this service in-process with the same bytes a node sends.
+//
+// Not thread-safe: the hub's one I/O thread calls it.
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "platform/clock.hpp"
+#include "sync/hub/node_registry.hpp"
+#include "sync/hub/storage.hpp"
+
+namespace storeedge::sync::hub {
+
+struct SyncReply {
+  int status = 200;
+  std::string body;  // a protobuf message: the result, or an ErrorReply for any status but 200
+};
+
+class SyncService {
+ public:
+  SyncService(HubStorage& storage, NodeRegistry& registry, const Clock& clock)
+      : storage_(storage), registry_(registry), clock_(clock) {}
+
+  // `path` is /sync/v1/enroll, /sync/v1/push or /sync/v1/pull; `headers` have lower-case names;
+  // `wire_body` is the body as sent (what the signature covers), `body` the decompressed protobuf.
+  SyncReply handle(std::string_view path, const std::map<std::string, std::string>& headers,
+                   std::string_view wire_body, std::string_view body);
+
+  // The protobuf hub_epoch: the first 64 bits of the storage epoch's UUID.
+  std::uint64_t wire_epoch() const;
+
+ private:
+  SyncReply enroll(std::string_view body);
+  SyncReply push(const EnrolledNode& node, std::string_view body);
+  SyncReply pull(const EnrolledNode& node, std::string_view body);
+  Result<EnrolledNode> authenticate(std::string_view path, const std::map<std::string, std::string>& headers,
+                                    std::string_view wire_body);
+  SyncReply error(int status, int code, const std::string& message, std::uint64_t last_applied = 0) const;
+
+  HubStorage& storage_;
+  NodeRegistry& registry_;
+  const Clock& clock_;
+};
+
+}  // namespace storeedge::sync::hub
