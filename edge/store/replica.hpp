@@ -24,9 +24,10 @@ struct ReplicaOptions {
   // checkpoints when idle (sqlite::checkpoint_if_needed). This limit is only a backstop for a node that is
   // never idle; with ~10 pages a sale it is about a thousand sales (40 MiB of WAL at 4 KiB pages).
   int wal_autocheckpoint_pages = 10000;
-  // Page size of a replica created by this open (existing ones keep theirs). 4096 measured best
-  // for the sale commit; sale_bench --page-size compares others.
-  int page_size = 4096;
+  // Page size of a replica created by this open (existing ones keep theirs). A sale commit's cost
+  // is mostly the bytes its fsync carries, whole pages each: 1024 measured best (sale_bench
+  // --page-size; docs/schema.md, "Version 4"), at about 5% on catalog lookups.
+  int page_size = 1024;
 };
 
 // What the daemon passes to sqlite::checkpoint_if_needed from its idle timer: about a hundred sales.

@@ -199,6 +199,7 @@ TEST_F(Exchanges, FailedCommitLeavesNothingAndTheSameExchangeSucceedsAfter) {
   EXPECT_EQ(retried->returned.receipt_number, "0001-01-00000002");
   EXPECT_EQ(rows("sales_order"), 3);
   expect_chains_verify();
+  replica_.reset();  // closes (and checkpoints) through the fault VFS while it still exists
 }
 
 }  // namespace
