@@ -78,6 +78,7 @@ void CheckoutApi::register_routes(http::Server& server) {
   server.route("POST", "/api/v1/cart/tender", bind(&CheckoutApi::tender));
   server.route("POST", "/api/v1/cart/complete", bind(&CheckoutApi::complete));
   server.route("GET", "/api/v1/order", bind(&CheckoutApi::get_order));
+  server.route("GET", "/api/v1/products", bind(&CheckoutApi::search_products));
 }
 
 Result<domain::CartConfig> CheckoutApi::cart_config() {
@@ -278,6 +279,30 @@ http::Response CheckoutApi::get_order(const http::Request& req) {
   if (!receipt) return error_response(receipt.error());
   if (!*receipt) return error_response(Error(Errc::not_found, "no order " + *id));
   return {200, "application/json", **receipt};
+}
+
+// The cashier's SKU search: ?q= matches a SKU prefix or a name substring, at most 20 products,
+// each with the price in force now.
+http::Response CheckoutApi::search_products(const http::Request& req) {
+  auto q = query_param(req.target, "q");
+  if (!q || q->empty())
+    return error_response(Error(Errc::invalid_argument, "missing ?q= (SKU or part of a name)"));
+  store::CatalogRepository catalog(replica_.db());
+  auto found = catalog.search(*q, 20);
+  if (!found) return error_response(found.error());
+  const auto now = unix_millis(clock_.now());
+  json::array products;
+  for (const auto& p : *found) {
+    auto price = catalog.price_at(settings_.store_code, p.sku, now);
+    if (!price) return error_response(price.error());
+    json::object o{{"sku", p.sku},
+                   {"name", p.name},
+                   {"category", p.category},
+                   {"sold_by", p.sold_by == domain::SoldBy::weight ? "weight" : "unit"}};
+    o["unit_price_cents"] = *price ? json::value((*price)->unit_price) : json::value(nullptr);
+    products.push_back(std::move(o));
+  }
+  return {200, "application/json", json::serialize(json::object{{"products", std::move(products)}})};
 }
 
 }  // namespace storeedge::api

@@ -47,6 +47,7 @@ class CheckoutApi {
   http::Response tender(const http::Request& req);
   http::Response complete(const http::Request& req);
   http::Response get_order(const http::Request& req);
+  http::Response search_products(const http::Request& req);
 
   Result<domain::Cart*> find_cart(const std::string& id);
   Result<domain::CartConfig> cart_config();

@@ -69,6 +69,22 @@ TEST_F(CheckoutApiTest, ScanPayAndCompleteASaleThatSurvivesARestart) {
   EXPECT_EQ(gone->status, 404) << "a completed cart is no longer open";
 }
 
+TEST_F(CheckoutApiTest, CashierFindsAProductBySkuAndSellsIt) {
+  auto found = http::request("127.0.0.1", port_, "GET", "/api/v1/products?q=" + sku_);
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->status, 200) << found->body;
+  auto products = boost::json::parse(found->body).as_object()["products"].as_array();
+  ASSERT_FALSE(products.empty());
+  EXPECT_EQ(products[0].as_object()["sku"].as_string(), sku_);
+  EXPECT_GT(products[0].as_object()["unit_price_cents"].as_int64(), 0);
+  auto cart = post("/api/v1/carts", {}, 201);
+  cart = post("/api/v1/cart/items", {{"cart_id", cart["cart_id"]}, {"sku", sku_}, {"amount", 3}}, 200);
+  EXPECT_EQ(cart["lines"].as_array()[0].as_object()["quantity"].as_int64(), 3);
+  auto empty = http::request("127.0.0.1", port_, "GET", "/api/v1/products?q=");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 422);
+}
+
 TEST_F(CheckoutApiTest, BadInputIsAClearErrorAndChangesNothing) {
   auto cart = post("/api/v1/carts", {}, 201);
   const std::string cart_id(cart["cart_id"].as_string());
