@@ -50,6 +50,7 @@ std::size_t on_body(char* ptr, std::size_t size, std::size_t count, void* user) 
 struct CurlTransport::Impl {
   CurlOptions options;
   CURL* easy = nullptr;
+  std::int64_t connections = 0;
   ~Impl() {
     if (easy != nullptr) curl_easy_cleanup(easy);
   }
@@ -115,6 +116,8 @@ Result<TransportResponse> CurlTransport::post(std::string_view path, std::string
   }
 
   const CURLcode rc = curl_easy_perform(easy);
+  long opened = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK) impl_->connections += opened;
   // The handle must not keep pointers to this call's buffers.
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
@@ -129,6 +132,10 @@ Result<TransportResponse> CurlTransport::post(std::string_view path, std::string
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   return TransportResponse{static_cast<int>(status), std::move(reply.data), {}};
+}
+
+std::int64_t CurlTransport::connections_opened() const {
+  return impl_->connections;
 }
 
 }  // namespace storeedge::sync::client

@@ -14,6 +14,7 @@
 // Threads: not thread-safe; one object per thread. libcurl's global init is done once per process
 // on first construction (thread-safe since libcurl 7.84; Debian 12 ships 7.88).
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -43,6 +44,10 @@ class CurlTransport final : public Transport {
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   Result<TransportResponse> post(std::string_view path, std::string body, const Headers& headers) override;
+
+  // Connections opened so far (CURLINFO_NUM_CONNECTS summed): 1 after many calls to a hub that keeps
+  // the connection alive. For diagnostics and tests.
+  std::int64_t connections_opened() const;
 
  private:
   struct Impl;

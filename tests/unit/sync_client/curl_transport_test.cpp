@@ -64,6 +64,7 @@ TEST_F(CurlTransportTest, GzipBodiesArriveDecompressibleAndTheConnectionIsReused
     EXPECT_EQ(r->status, 200);
     EXPECT_EQ(r->body, "got:" + message + "|node-1");
   }
+  EXPECT_EQ(t->connections_opened(), 1);
 }
 
 TEST_F(CurlTransportTest, HttpErrorsAreRepliesNotTransportFailures) {
