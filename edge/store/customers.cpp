@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include <boost/json.hpp>
 
@@ -231,8 +232,14 @@ Result<Customer> CustomerRepository::upsert(const Customer& customer, std::strin
   auto c = validated(customer);
   if (!c) return fail(c.error());
   const std::string ctx = "saving customer " + c->id;
-  auto tx = sqlite::Transaction::begin(db_);
-  if (!tx) return fail(tx.error().with_context(ctx));
+  // Hub sync applies a batch and its cursor in one transaction: inside a caller's transaction the
+  // upsert joins it (and the caller commits); otherwise it is its own transaction.
+  std::optional<sqlite::Transaction> tx;
+  if (!db_.in_transaction()) {
+    auto begun = sqlite::Transaction::begin(db_);
+    if (!begun) return fail(begun.error().with_context(ctx));
+    tx.emplace(std::move(*begun));
+  }
   auto existed = db_.query_one<std::int64_t>("SELECT 1 FROM customer WHERE customer_id = ?", c->id);
   if (!existed) return fail(existed.error().with_context(ctx));
   if (origin == Origin::local) {
@@ -267,7 +274,9 @@ Result<Customer> CustomerRepository::upsert(const Customer& customer, std::strin
       return fail(s.error().with_context(ctx));
     }
   }
-  if (auto s = tx->commit(); !s) return fail(s.error().with_context(ctx));
+  if (tx) {
+    if (auto s = tx->commit(); !s) return fail(s.error().with_context(ctx));
+  }
   return std::move(*c);
 }
 

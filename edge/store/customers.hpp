@@ -75,7 +75,9 @@ class CustomerRepository {
   // removed), in one transaction with an audit entry by `actor`. Fails with nothing written on an
   // empty id or name, a malformed email or phone (invalid_argument), a card held by another
   // customer (conflict), or, for local edits, an email or phone used by another customer
-  // (already_exists). Returns the customer as stored.
+  // (already_exists). Returns the customer as stored. Inside a transaction the caller holds (hub
+  // sync applying a batch with its cursor) it joins that transaction instead: nothing is committed
+  // here, and on failure the caller must roll back, since earlier rows of the call may be written.
   [[nodiscard]] Result<Customer> upsert(const Customer& customer, std::string_view actor,
                                         Origin origin = Origin::local);
 

@@ -292,11 +292,42 @@ CREATE INDEX sales_order_by_original ON sales_order (original_order_id)
   WHERE original_order_id IS NOT NULL;
 )sql";
 
+// Version 5: the sync client's state (sync/client). One row of connection state (hub epoch, the
+// persisted hybrid logical clock, connectivity figures), the saved cursor of each pulled stream, the
+// HLC stamp of each outbox row (given once, at its first push, so a resend carries the same stamp),
+// and the local stock_move row of each stock move pulled from the hub (so a replayed change is
+// applied once and a re-sync can remove exactly what the hub sent). See docs/schema.md, "Version 5".
+constexpr std::string_view kSyncState = R"sql(
+CREATE TABLE sync_state (
+  singleton            INTEGER PRIMARY KEY CHECK (singleton = 1),
+  hub_epoch            TEXT,
+  hlc_last             INTEGER NOT NULL DEFAULT 0 CHECK (hlc_last >= 0),
+  last_success_ms      INTEGER,
+  last_failure_ms      INTEGER,
+  last_error           TEXT,
+  consecutive_failures INTEGER NOT NULL DEFAULT 0
+) STRICT;
+INSERT INTO sync_state (singleton) VALUES (1);
+
+CREATE TABLE sync_cursor (
+  stream TEXT PRIMARY KEY,
+  cursor BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE outbox ADD COLUMN hlc INTEGER;
+
+CREATE TABLE hub_stock_move (
+  hub_move_id TEXT    PRIMARY KEY,
+  move_id     INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "node identity", kNodeIdentity},
     sqlite::Migration{2, "offline checkout", kCheckout},
     sqlite::Migration{3, "sale commit", kSaleCommit},
     sqlite::Migration{4, "fewer pages per sale", kSalePages},
+    sqlite::Migration{5, "sync state", kSyncState},
 };
 
 }  // namespace

@@ -1,0 +1,56 @@
+#pragma once
+// One signed, compressed protobuf call to the hub (docs/protocol.md, "Transport" and
+// "Authentication"): encode, gzip, sign the bytes on the wire, POST, then sort the reply into a
+// success body or the hub's ErrorReply.
+//
+// Errors returned (all mean "nothing is known to have happened; retry later with backoff"):
+//   Errc::unavailable  no reply (transport), a 5xx without a readable ErrorReply, or a reply body
+//                      that is corrupt or truncated (gzip or protobuf does not decode).
+// A non-2xx reply with a readable ErrorReply is not an error here: it is returned for the caller
+// to act on its code (EPOCH_CHANGED, MUTATION_GAP, ...).
+//
+// A refusal for a stale timestamp (UNAUTHENTICATED with hub_time_ms) corrects the signing time by
+// the hub's clock for later calls, as the protocol asks of nodes whose clock is wrong.
+//
+// Not thread-safe; borrows the transport, key and clock, which must outlive it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "platform/clock.hpp"
+#include "platform/error.hpp"
+#include "sync/client/transport.hpp"
+#include "sync/proto/auth.hpp"
+#include "sync/proto/codec.hpp"
+
+namespace storeedge::sync::client {
+
+inline constexpr std::string_view kPushPath = "/sync/v1/push";
+inline constexpr std::string_view kPullPath = "/sync/v1/pull";
+
+struct HubReply {
+  int status = 0;
+  std::string body{};                        // decompressed success body (2xx)
+  std::optional<proto::ErrorReply> error{};  // set for a non-2xx reply
+};
+
+class HubChannel {
+ public:
+  HubChannel(Transport& transport, const proto::SigningKey& key, std::string node_id, const Clock& clock);
+
+  [[nodiscard]] Result<HubReply> call(std::string_view path, const google::protobuf::MessageLite& request);
+
+  const std::string& node_id() const { return node_id_; }
+  // Added to the wall clock when signing (hub time - node time), learnt from a refusal.
+  std::int64_t clock_correction_ms() const { return correction_ms_; }
+
+ private:
+  Transport& transport_;
+  const proto::SigningKey& key_;
+  std::string node_id_;
+  const Clock& clock_;
+  std::int64_t correction_ms_ = 0;
+};
+
+}  // namespace storeedge::sync::client

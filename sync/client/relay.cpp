@@ -1,0 +1,191 @@
+#include "sync/client/relay.hpp"
+
+#include "platform/sqlite/transaction.hpp"
+#include "sync/client/sync_state.hpp"
+#include "sync/proto/hlc.hpp"
+#include "sync/proto/version.hpp"
+
+namespace storeedge::sync::client {
+
+struct OutboxRelay::Row {
+  std::int64_t mutation_id = 0;
+  std::string kind;
+  std::string entity_id;
+  std::string payload;
+  std::int64_t created_at_ms = 0;
+  std::uint64_t hlc = 0;
+};
+
+OutboxRelay::OutboxRelay(store::Replica& replica, HubChannel& channel, const Clock& clock,
+                         RelayOptions options)
+    : replica_(replica), channel_(channel), clock_(clock), options_(options) {}
+
+// Reads the batch and stamps its unstamped rows in one transaction with the clock's new last().
+// The physical reading for a stamp is the row's created_at_ms (when the change was made); the HLC
+// keeps stamps increasing whatever that clock said.
+Result<std::vector<OutboxRelay::Row>> OutboxRelay::stamp_batch() {
+  auto& db = replica_.db();
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) return fail(tx.error());
+  auto stored = load_hlc(db);
+  if (!stored) return fail(stored.error());
+  proto::Hlc hlc(*stored);
+  auto stmt = db.cached(
+      "SELECT mutation_id, kind, entity_id, payload, created_at_ms, hlc FROM outbox "
+      "WHERE acked_at_ms IS NULL ORDER BY mutation_id LIMIT ?");
+  if (!stmt) return fail(stmt.error());
+  if (auto s = (*stmt)->bind_all(static_cast<std::int64_t>(options_.max_batch)); !s) return fail(s.error());
+  std::vector<Row> rows;
+  std::size_t bytes = 0;
+  while (true) {
+    auto more = (*stmt)->step();
+    if (!more) return fail(more.error().with_context("reading the outbox"));
+    if (!*more) break;
+    Row r{(*stmt)->get<std::int64_t>(0), (*stmt)->get<std::string>(1),  (*stmt)->get<std::string>(2),
+          (*stmt)->get<std::string>(3),  (*stmt)->get<std::int64_t>(4), 0};
+    if (!rows.empty() && bytes + r.payload.size() > options_.max_batch_bytes) break;
+    if (!rows.empty() && r.mutation_id != rows.back().mutation_id + 1) break;  // send consecutive ids only
+    if (auto h = (*stmt)->get<std::optional<std::int64_t>>(5)) {
+      auto stamp = proto::hlc_from_storage(*h);
+      if (!stamp) return fail(stamp.error());
+      r.hlc = *stamp;
+    }
+    bytes += r.payload.size();
+    rows.push_back(std::move(r));
+  }
+  (*stmt)->reset();
+  for (auto& r : rows) {
+    if (r.hlc != 0) continue;
+    auto stamp = hlc.now(r.created_at_ms);
+    if (!stamp) return fail(stamp.error());
+    r.hlc = *stamp;
+    auto stored_stamp = proto::hlc_to_storage(r.hlc);
+    if (!stored_stamp) return fail(stored_stamp.error());
+    auto up = db.cached("UPDATE outbox SET hlc = ? WHERE mutation_id = ?");
+    if (!up) return fail(up.error());
+    if (auto s = (*up)->bind_all(*stored_stamp, r.mutation_id); !s) return fail(s.error());
+    if (auto s = (*up)->run(); !s) return fail(s.error());
+  }
+  if (hlc.last() != *stored) {
+    if (auto s = save_hlc(db, hlc.last()); !s) return fail(s.error());
+  }
+  if (auto s = tx->commit(); !s) return fail(s.error().with_context("stamping outbox mutations"));
+  return rows;
+}
+
+Result<proto::PushRequest> OutboxRelay::build_request(const std::vector<Row>& rows) const {
+  const int version =
+      options_.schema_version != 0 ? static_cast<int>(options_.schema_version) : replica_.schema_version();
+  proto::PushRequest request;
+  request.set_protocol_version(proto::kProtocolVersion);
+  request.set_node_id(replica_.node_id());
+  for (const auto& r : rows) {
+    proto::Mutation* m = request.add_mutations();
+    m->set_node_id(replica_.node_id());
+    m->set_mutation_id(static_cast<std::uint64_t>(r.mutation_id));
+    m->set_hlc(r.hlc);
+    m->set_schema_version(static_cast<std::uint32_t>(version));
+    m->set_kind(r.kind);
+    m->set_entity_id(r.entity_id);
+    m->set_payload(r.payload);
+    m->set_created_at_ms(r.created_at_ms);
+  }
+  return request;
+}
+
+Result<PushReport> OutboxRelay::push_once() {
+  PushReport report;
+  auto rows = stamp_batch();
+  if (!rows) return fail(rows.error());
+  if (rows->empty()) return report;
+  auto request = build_request(*rows);
+  if (!request) return fail(request.error());
+  report.sent = static_cast<std::int64_t>(rows->size());
+  const std::string ctx = "pushing mutations " + std::to_string(rows->front().mutation_id) + ".." +
+                          std::to_string(rows->back().mutation_id);
+
+  auto reply = channel_.call(kPushPath, *request);
+  if (!reply) return fail(reply.error().with_context(ctx));
+  if (reply->error) {
+    const auto& e = *reply->error;
+    switch (e.code()) {
+      case proto::ErrorReply::MUTATION_GAP:
+        if (auto s = handle_gap(e.last_applied_mutation_id(), rows->front().mutation_id, report); !s)
+          return fail(s.error().with_context(ctx));
+        return report;
+      case proto::ErrorReply::EPOCH_CHANGED: report.epoch_changed = true; return report;
+      default: return fail(proto::from_error_reply(e).with_context(ctx));
+    }
+  }
+  auto result = proto::decode_push_result(reply->body);
+  if (!result) return fail(Error(Errc::unavailable, result.error().message()).with_context(ctx));
+  auto saved_epoch = load_hub_epoch(replica_.db());
+  if (!saved_epoch) return fail(saved_epoch.error());
+  report.epoch_changed = *saved_epoch && result->hub_epoch() != 0 && result->hub_epoch() != **saved_epoch;
+  if (auto s = acknowledge(*result, report); !s) return fail(s.error().with_context(ctx));
+  return report;
+}
+
+Status OutboxRelay::acknowledge(const proto::PushResult& result, PushReport& report) {
+  auto& db = replica_.db();
+  const std::int64_t now = unix_millis(clock_.now());
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) return fail(tx.error());
+  auto one = db.cached("UPDATE outbox SET acked_at_ms = ? WHERE mutation_id = ? AND acked_at_ms IS NULL");
+  if (!one) return fail(one.error());
+  for (const auto& r : result.results()) {
+    switch (r.status()) {
+      case proto::MutationResult::APPLIED: ++report.applied; break;
+      case proto::MutationResult::DUPLICATE: ++report.duplicate; break;
+      case proto::MutationResult::REJECTED:
+        ++report.rejected;
+        report.last_rejection = "mutation " + std::to_string(r.mutation_id()) + ": " + r.reason();
+        break;
+      default: continue;  // a status this build does not know: leave the row pending
+    }
+    if (auto s = (*one)->bind_all(now, static_cast<std::int64_t>(r.mutation_id())); !s) return s;
+    if (auto s = (*one)->run(); !s) return s;
+    report.acknowledged += db.changes();
+  }
+  auto upto = db.cached("UPDATE outbox SET acked_at_ms = ? WHERE mutation_id <= ? AND acked_at_ms IS NULL");
+  if (!upto) return fail(upto.error());
+  if (auto s = (*upto)->bind_all(now, static_cast<std::int64_t>(result.last_applied_mutation_id())); !s)
+    return s;
+  if (auto s = (*upto)->run(); !s) return s;
+  report.acknowledged += db.changes();
+  return tx->commit();
+}
+
+Status OutboxRelay::handle_gap(std::uint64_t last_applied, std::int64_t first_sent, PushReport& report) {
+  report.gap = true;
+  auto& db = replica_.db();
+  const auto hub_last = static_cast<std::int64_t>(last_applied);
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) return fail(tx.error());
+  if (hub_last >= first_sent) {
+    // The hub has more than we thought (our acknowledgement was lost): catch up to it.
+    auto up = db.cached("UPDATE outbox SET acked_at_ms = ? WHERE mutation_id <= ? AND acked_at_ms IS NULL");
+    if (!up) return fail(up.error());
+    if (auto s = (*up)->bind_all(unix_millis(clock_.now()), hub_last); !s) return s;
+    if (auto s = (*up)->run(); !s) return s;
+    report.acknowledged = db.changes();
+  } else {
+    // The hub is behind rows we hold as acknowledged: it was restored from a backup. Resend them.
+    auto next = db.query_one<std::int64_t>("SELECT 1 FROM outbox WHERE mutation_id = ?", hub_last + 1);
+    if (!next) return fail(next.error());
+    if (!*next) {
+      return fail(Errc::conflict, "the hub has applied mutations up to " + std::to_string(hub_last) +
+                                      " but mutation " + std::to_string(hub_last + 1) +
+                                      " is no longer in the outbox: a technician must reconcile this node");
+    }
+    auto up =
+        db.cached("UPDATE outbox SET acked_at_ms = NULL WHERE mutation_id > ? AND acked_at_ms IS NOT NULL");
+    if (!up) return fail(up.error());
+    if (auto s = (*up)->bind_all(hub_last); !s) return s;
+    if (auto s = (*up)->run(); !s) return s;
+    report.reopened = db.changes();
+  }
+  return tx->commit();
+}
+
+}  // namespace storeedge::sync::client

@@ -1,0 +1,74 @@
+#pragma once
+// The outbox relay: sends the replica's pending mutations to the hub, oldest first, and marks what
+// the hub has handled as acknowledged (outbox.acked_at_ms). It never deletes or reorders outbox
+// rows. Exactly-once at the hub follows from the protocol: the hub applies a mutation and its
+// watermark in one transaction and answers a resend with DUPLICATE, so a batch whose reply was
+// lost is simply sent again.
+//
+// One push_once() is one batch:
+// 1. In one transaction, the first pending rows (at most max_batch rows and about max_batch_bytes of
+//    payload) that have no HLC stamp yet are stamped, and the advanced clock is saved with them, so a
+//    resend carries the same stamp and stamps keep increasing across restarts and clock steps.
+// 2. The PushRequest is signed and posted to /sync/v1/push.
+// 3. APPLIED, DUPLICATE and REJECTED results, and every id up to the reply's
+//    last_applied_mutation_id, are acknowledged in one transaction.
+//    MUTATION_GAP: the hub names the last id it applied; rows up to it are acknowledged. When the hub
+//    is behind rows already acknowledged (a hub restored from a backup), those rows become pending
+//    again so they are resent; if they were pruned, Errc::conflict asks for a technician.
+//    EPOCH_CHANGED, or a reply with a hub epoch other than the saved one: reported, for the sync
+//    client to re-sync the pulled data.
+// Transport failures, 5xx and unreadable replies return Errc::unavailable with nothing changed;
+// the caller retries with backoff (SyncClient does).
+//
+// Not thread-safe; borrows the replica and the channel.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "edge/store/replica.hpp"
+#include "platform/clock.hpp"
+#include "platform/error.hpp"
+#include "sync/client/hub_channel.hpp"
+
+namespace storeedge::sync::client {
+
+struct RelayOptions {
+  std::size_t max_batch = 500;
+  std::size_t max_batch_bytes = std::size_t{4} << 20;  // payload bytes; one row always goes
+  // The schema version sent with every mutation; 0 sends the replica's (the normal case).
+  std::uint32_t schema_version = 0;
+};
+
+struct PushReport {
+  std::int64_t sent = 0;
+  std::int64_t applied = 0;
+  std::int64_t duplicate = 0;
+  std::int64_t rejected = 0;
+  std::int64_t acknowledged = 0;  // outbox rows newly marked acknowledged by this round
+  std::int64_t reopened = 0;      // acknowledged rows made pending again (hub behind us)
+  bool gap = false;
+  bool epoch_changed = false;
+  std::string last_rejection{};  // "mutation 42: <reason>"
+};
+
+class OutboxRelay {
+ public:
+  OutboxRelay(store::Replica& replica, HubChannel& channel, const Clock& clock, RelayOptions options = {});
+
+  // One batch as described above; a report with sent = 0 when nothing is pending.
+  [[nodiscard]] Result<PushReport> push_once();
+
+ private:
+  struct Row;
+  Result<std::vector<Row>> stamp_batch();
+  Result<proto::PushRequest> build_request(const std::vector<Row>& rows) const;
+  Status acknowledge(const proto::PushResult& result, PushReport& report);
+  Status handle_gap(std::uint64_t last_applied, std::int64_t first_sent, PushReport& report);
+
+  store::Replica& replica_;
+  HubChannel& channel_;
+  const Clock& clock_;
+  RelayOptions options_;
+};
+
+}  // namespace storeedge::sync::client

@@ -1,0 +1,39 @@
+#pragma once
+// How the sync client reaches the hub: one POST of a protobuf body to a path under the hub's base
+// URL. The libcurl backend is curl/curl_transport.hpp; tests route requests to an in-process hub.
+//
+// Contract for implementations:
+// - `body` is the encoded request as it goes on the wire; when a "Content-Encoding: gzip" header is
+//   passed it is already gzip-compressed (the signature covers these exact bytes).
+// - Any HTTP reply, 2xx or not, is a TransportResponse: the caller reads the ErrorReply of a non-2xx.
+// - No reply at all (refused, reset, timeout, TLS failure) is Errc::unavailable: the request may or
+//   may not have reached the hub, and the caller retries it (push and pull are idempotent).
+// - `body` of the response is as received; `content_encoding` says whether it is still gzip.
+//
+// Threads: a Transport is used by one thread at a time (the daemon's io thread).
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "platform/error.hpp"
+
+namespace storeedge::sync::client {
+
+struct TransportResponse {
+  int status = 0;                  // HTTP status
+  std::string body{};              // as received
+  std::string content_encoding{};  // "gzip" or empty
+};
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // `path` is absolute ("/sync/v1/push").
+  [[nodiscard]] virtual Result<TransportResponse> post(std::string_view path, std::string body,
+                                                       const Headers& headers) = 0;
+};
+
+}  // namespace storeedge::sync::client

@@ -1,0 +1,187 @@
+// The puller against a real hub storage engine: every stream's payloads land in the replica, the
+// cursors are saved with the data, a failure mid-pull leaves both consistent, and a hub epoch change
+// re-syncs cleanly without touching the outbox.
+#include "edge/store/catalog.hpp"
+#include "edge/store/loyalty.hpp"
+#include "platform/sqlite/transaction.hpp"
+#include "tests/unit/sync_client/sync_fixture.hpp"
+
+namespace storeedge::sync::client::testing {
+namespace {
+
+class PullTest : public SyncTest {
+ protected:
+  void SetUp() override {
+    SyncTest::SetUp();
+    load_hub(*hub_);
+  }
+
+  std::string web_order_id_;
+
+  void load_hub(hub::HubStorage& h) {
+    ASSERT_TRUE(h.upsert_store({"0002", "south", hub::CustomerScope::purchases}));
+    hub::CatalogLoad catalog;
+    catalog.tax_rates = {{"general", 2100, "IVA general"}, {"reduced", 1000, "IVA reducido"}};
+    catalog.products = {
+        {"100001", "Aceite de oliva 1 L", "despensa", "reduced", "unit", false, true, {"8410000000009"}},
+        {"100002", "Vino tinto", "vinos", "general", "unit", true, true, {"8412345678905"}}};
+    ASSERT_TRUE(h.load_catalog(catalog));
+    ASSERT_TRUE(h.load_prices({{"0001", "100001", 695, 0, std::nullopt},
+                               {"0001", "100002", 1250, 0, std::nullopt},
+                               {"0002", "100002", 999, 0, std::nullopt}}));
+    hub::Promotion promo;
+    promo.promotion_id = "P-3X2";
+    promo.description = "3x2 aceite";
+    promo.kind = "group_discount";
+    promo.percent_bp = 10000;
+    promo.group_size = 3;
+    promo.discounted_units = 1;
+    promo.skus = {"100001"};
+    ASSERT_TRUE(h.load_promotions({promo}));
+    ASSERT_TRUE(h.set_stock_levels({{"0001", "100001", 40}, {"0001", "100002", 12}}));
+    hub::CustomerUpdate ana;
+    ana.customer_id = "cust-ana";
+    ana.name = "Ana García López";
+    ana.email = "ana@example.com";
+    ana.cards = std::vector<std::string>{"2990000000001"};
+    ana.home_region = "north";
+    auto c = h.upsert_customer(ana);
+    ASSERT_TRUE(c) << c.error().what();
+    ASSERT_TRUE(h.add_loyalty_entry({"entry-1", "cust-ana", 300, "adjust"}));
+    ASSERT_TRUE(h.set_offline_allowance({"0001", "cust-ana", 150}));
+    hub::OnlineOrder order;
+    order.store_code = "0001";
+    order.customer_id = "cust-ana";
+    order.lines = {{"100001", 2, 695}};
+    order.total_cents = 1390;
+    order.tax_cents = 126;
+    auto placed = h.place_online_order(order);
+    ASSERT_TRUE(placed) << placed.error().what();
+    web_order_id_ = placed->order_id;
+  }
+
+  std::int64_t hub_stock(const std::string& sku) {
+    return count("SELECT COALESCE(SUM(delta), 0) FROM stock_move WHERE reason = 'hub' AND sku = '" + sku +
+                 "'");
+  }
+};
+
+TEST_F(PullTest, EveryStreamLandsInTheReplicaAndTheCursorsAreSaved) {
+  auto p = puller();
+  auto report = p.pull();
+  ASSERT_TRUE(report) << report.error().what();
+  EXPECT_FALSE(report->more);
+  EXPECT_GT(report->applied, 10);
+
+  store::CatalogRepository catalog(db());
+  auto oil = catalog.find_by_gtin("8410000000009");
+  ASSERT_TRUE(oil && *oil);
+  EXPECT_EQ((*oil)->name, "Aceite de oliva 1 L");
+  auto price = catalog.price_at("0001", "100002", unix_millis(clock_.now()));
+  ASSERT_TRUE(price && *price);
+  EXPECT_EQ((*price)->unit_price, 1250);  // this store's price, not store 0002's
+  auto promos = catalog.promotions_at(unix_millis(clock_.now()));
+  ASSERT_TRUE(promos);
+  ASSERT_EQ(promos->size(), 1u);
+  EXPECT_EQ(promos->front().kind, domain::PromotionKind::group_discount);
+  EXPECT_EQ(hub_stock("100001"), 40);
+  EXPECT_EQ(hub_stock("100002"), 12);
+
+  store::CustomerRepository customers(db(), clock_);
+  auto ana = customers.find_by_card("2990000000001");
+  ASSERT_TRUE(ana && *ana);
+  EXPECT_EQ((*ana)->email, "ana@example.com");
+  EXPECT_EQ(store::loyalty_balance(db(), "cust-ana").value(), 300);
+  EXPECT_EQ(count("SELECT offline_limit_points FROM loyalty_allowance WHERE customer_id = 'cust-ana'"), 150);
+
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sales_order WHERE order_id = '" + web_order_id_ +
+                  "' AND channel = 'web' AND status = 'pending' AND total_cents = 1390"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM order_line WHERE order_id = '" + web_order_id_ + "'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursor"), 6);
+  EXPECT_NE(load_hub_epoch(db()).value(), std::nullopt);
+
+  // Nothing new: the saved cursors ask only for what changed since.
+  ASSERT_TRUE(hub_->set_online_order_status(web_order_id_, "ready_for_pickup"));
+  auto again = p.pull();
+  ASSERT_TRUE(again) << again.error().what();
+  EXPECT_EQ(again->received, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sales_order WHERE status = 'ready_for_pickup'"), 1);
+  EXPECT_EQ(hub_stock("100001"), 40);
+}
+
+TEST_F(PullTest, SmallPagesAndChunksGetEverythingWithMore) {
+  auto p = puller(/*chunk=*/2, /*max_changes=*/3);
+  auto report = p.pull();
+  ASSERT_TRUE(report) << report.error().what();
+  EXPECT_GT(report->rounds, 3);
+  EXPECT_FALSE(report->more);
+  EXPECT_EQ(hub_stock("100001"), 40);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM product"), 2);
+}
+
+TEST_F(PullTest, AFailureMidPullLeavesCursorsAndDataConsistent) {
+  // The replica refuses stock moves, as a full disk or a bug would, half-way through the result.
+  ASSERT_TRUE(
+      db().exec("CREATE TEMP TRIGGER fail_stock BEFORE INSERT ON stock_move "
+                "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
+  auto p = puller(/*chunk=*/3);
+  auto failed = p.pull();
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().what().find("injected failure"), std::string::npos) << failed.error().what();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursor"), 0) << "cursors must not run ahead of the data";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM stock_move"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM hub_stock_move"), 0);
+
+  ASSERT_TRUE(db().exec("DROP TRIGGER fail_stock"));
+  auto ok = p.pull();
+  ASSERT_TRUE(ok) << ok.error().what();
+  EXPECT_EQ(hub_stock("100001"), 40);  // replayed chunks counted once
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursor"), 6);
+}
+
+TEST_F(PullTest, AHubEpochChangeResyncsFromScratchAndKeepsTheOutbox) {
+  ASSERT_TRUE(puller().pull());
+  make_sales(3);
+  const auto outbox_before = count("SELECT COUNT(*) FROM outbox WHERE acked_at_ms IS NULL");
+  const auto old_epoch = load_hub_epoch(db()).value();
+
+  open_hub("hub-rebuilt.db");  // restored or rebuilt: a new epoch, the same data
+  ASSERT_TRUE(hub_->upsert_store({"0001", "north", hub::CustomerScope::region}));
+  load_hub(*hub_);
+  hub_transport_->replace_storage(*hub_);
+  hub_transport_->enroll(replica_->node_id(), "0001", key_->public_key().value());
+
+  auto p = puller();
+  auto report = p.pull();
+  ASSERT_TRUE(report) << report.error().what();
+  EXPECT_TRUE(report->resynced);
+  EXPECT_EQ(hub_stock("100001"), 40) << "stock pulled before the re-sync must not count twice";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sales_order WHERE channel = 'web'"), 2);  // old and new web order
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE acked_at_ms IS NULL"), outbox_before);
+  EXPECT_NE(load_hub_epoch(db()).value(), old_epoch);
+  EXPECT_EQ(load_hub_epoch(db()).value(), wire_epoch(hub_->epoch()));
+}
+
+TEST_F(PullTest, ABadPayloadIsAClearErrorAndChangesNothing) {
+  ChangeApplier applier(db(), clock_, "0001");
+  proto::Change bad;
+  bad.set_stream(proto::Stream::STREAM_PRICES);
+  bad.set_key("price:0001:100001:0");
+  bad.set_op(proto::Change::UPSERT);
+  bad.set_payload(R"({"type":"price","store_code":"0001","sku":"100001","unit_price_cents":"cheap"})");
+  auto tx = sqlite::Transaction::begin(db()).value();
+  auto r = applier.apply(bad);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), Errc::invalid_argument);
+  EXPECT_NE(r.error().what().find("valid_from_ms"), std::string::npos) << r.error().what();
+  bad.set_payload("not json");
+  EXPECT_FALSE(applier.apply(bad));
+  bad.set_payload(R"({"type":"something_new"})");
+  EXPECT_EQ(applier.apply(bad).value(), ApplyOutcome::ignored);
+  ASSERT_TRUE(tx.rollback());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM price"), 0);
+}
+
+}  // namespace
+}  // namespace storeedge::sync::client::testing

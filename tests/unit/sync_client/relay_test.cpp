@@ -1,0 +1,159 @@
+// The outbox relay against a real hub storage engine: every sale arrives exactly once through lost
+// replies, refused connections, 503s and corrupt replies; gaps and a hub behind the node are healed.
+#include "tests/unit/sync_client/sync_fixture.hpp"
+
+namespace storeedge::sync::client::testing {
+namespace {
+
+class RelayTest : public SyncTest {};
+
+// Pushes until the outbox is empty, tolerating injected failures; bounded so a bug cannot hang.
+void drain(OutboxRelay& r, int max_calls, int& failures) {
+  for (int i = 0; i < max_calls; ++i) {
+    auto report = r.push_once();
+    if (!report) {
+      EXPECT_EQ(report.error().kind(), Errc::unavailable) << report.error().what();
+      ++failures;
+      continue;
+    }
+    if (report->sent == 0) return;
+  }
+  ADD_FAILURE() << "outbox not drained after " << max_calls << " pushes";
+}
+
+TEST_F(RelayTest, SalesQueuedOfflineArriveExactlyOnceThroughLostRepliesAndRetries) {
+  const auto sold = make_sales(200);
+  faulty_->down = true;
+  auto offline = relay().push_once();
+  ASSERT_FALSE(offline);
+  EXPECT_EQ(offline.error().kind(), Errc::unavailable);
+  EXPECT_EQ(pending(), 200);
+
+  faulty_->down = false;
+  faulty_->drop_reply_every = 3;  // the hub commits, the till never hears
+  faulty_->fail_every = 5;        // the connection is refused before the hub sees it
+  RelayOptions small = relay_options();
+  small.max_batch = 17;
+  auto r = relay(small);
+  int failures = 0;
+  drain(r, 200, failures);
+  EXPECT_GT(failures, 0);
+
+  EXPECT_EQ(pending(), 0);
+  const auto at_hub = hub_order_ids();
+  std::set<std::string> lost, unexpected;
+  for (const auto& id : sold)
+    if (!at_hub.contains(id)) lost.insert(id);
+  for (const auto& id : at_hub)
+    if (!sold.contains(id)) unexpected.insert(id);
+  EXPECT_TRUE(lost.empty()) << lost.size() << " sales lost";
+  EXPECT_TRUE(unexpected.empty()) << unexpected.size() << " unexpected orders";
+  EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 200) << "duplicated orders at the hub";
+  EXPECT_EQ(hub_count("SELECT COUNT(*) FROM quarantine"), 0);
+  EXPECT_EQ(hub_count("SELECT last_mutation_id FROM node WHERE node_id = '" + replica_->node_id() + "'"),
+            200);
+}
+
+TEST_F(RelayTest, ServerErrorsAndCorruptRepliesLeaveEverythingPending) {
+  make_sales(3);
+  faulty_->unavailable_next = 1;
+  auto busy = relay().push_once();
+  ASSERT_FALSE(busy);
+  EXPECT_EQ(busy.error().kind(), Errc::unavailable) << busy.error().what();
+  EXPECT_EQ(pending(), 3);
+
+  faulty_->truncate_next = 1;  // the hub applied them, but the reply is cut
+  auto corrupt = relay().push_once();
+  ASSERT_FALSE(corrupt);
+  EXPECT_EQ(corrupt.error().kind(), Errc::unavailable) << corrupt.error().what();
+  EXPECT_EQ(pending(), 3);
+
+  auto ok = relay().push_once();
+  ASSERT_TRUE(ok) << ok.error().what();
+  EXPECT_EQ(ok->duplicate, 3);  // applied by the attempt whose reply was cut
+  EXPECT_EQ(ok->acknowledged, 3);
+  EXPECT_EQ(pending(), 0);
+}
+
+TEST_F(RelayTest, AGapAcknowledgesWhatTheHubHasAndResumes) {
+  make_sales(5);
+  ASSERT_TRUE(relay().push_once());
+  make_sales(2);
+  // The node believes 1..6 are acknowledged while the hub has 1..5 (6 was never sent), so it sends 7
+  // alone: the hub refuses the gap and names 5; the node sends 6 and 7 again.
+  ASSERT_TRUE(db().exec("UPDATE outbox SET acked_at_ms = 1 WHERE mutation_id <= 6"));
+  auto gap = relay().push_once();
+  ASSERT_TRUE(gap) << gap.error().what();
+  EXPECT_TRUE(gap->gap);
+  EXPECT_EQ(gap->reopened, 1);  // mutation 6 is sent again
+  EXPECT_EQ(pending(), 2);
+  auto resumed = relay().push_once();
+  ASSERT_TRUE(resumed) << resumed.error().what();
+  EXPECT_EQ(resumed->applied, 2);
+  EXPECT_EQ(pending(), 0);
+  EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 7);
+}
+
+TEST_F(RelayTest, AHubRestoredFromAnOlderBackupGetsTheMissingMutationsAgain) {
+  make_sales(4);
+  ASSERT_TRUE(relay().push_once());
+  // A rebuilt hub that has none of them: the node's acknowledged rows go back to pending.
+  open_hub("hub-rebuilt.db");
+  ASSERT_TRUE(hub_->upsert_store({"0001", "north", hub::CustomerScope::region}));
+  hub_transport_->replace_storage(*hub_);
+  hub_transport_->enroll(replica_->node_id(), "0001", key_->public_key().value());
+  make_sales(1);
+  auto gap = relay().push_once();
+  ASSERT_TRUE(gap) << gap.error().what();
+  EXPECT_EQ(gap->reopened, 4);
+  auto again = relay().push_once();
+  ASSERT_TRUE(again) << again.error().what();
+  EXPECT_EQ(again->applied, 5);
+  EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 5);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 5) << "the outbox is never deleted from";
+}
+
+TEST_F(RelayTest, PrunedRowsTheHubStillNeedsAreAConflictForATechnician) {
+  make_sales(3);
+  ASSERT_TRUE(relay().push_once());
+  ASSERT_TRUE(db().exec("DELETE FROM outbox WHERE mutation_id <= 2"));  // pruned by someone
+  open_hub("hub-empty.db");
+  ASSERT_TRUE(hub_->upsert_store({"0001", "north", hub::CustomerScope::region}));
+  hub_transport_->replace_storage(*hub_);
+  hub_transport_->enroll(replica_->node_id(), "0001", key_->public_key().value());
+  make_sales(1);
+  auto r = relay().push_once();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), Errc::conflict);
+  EXPECT_NE(r.error().what().find("technician"), std::string::npos) << r.error().what();
+  EXPECT_EQ(pending(), 1);
+}
+
+TEST_F(RelayTest, APayloadVersionTheHubCannotReadIsRejectedAndDoesNotBlockTheRest) {
+  make_sales(2);
+  RelayOptions o = relay_options();
+  o.schema_version = static_cast<std::uint32_t>(hub::kMaxPayloadSchemaVersion + 1);
+  auto r = relay(o).push_once();
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(r->rejected, 2);
+  EXPECT_NE(r->last_rejection.find("schema version"), std::string::npos) << r->last_rejection;
+  EXPECT_EQ(pending(), 0);
+  EXPECT_EQ(hub_count("SELECT COUNT(*) FROM quarantine"), 2);
+}
+
+TEST_F(RelayTest, BatchesAreBoundedByRowsAndBytes) {
+  make_sales(10);
+  RelayOptions o = relay_options();
+  o.max_batch = 4;
+  auto first = relay(o).push_once();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->sent, 4);
+  o.max_batch_bytes = 1;  // one row always goes
+  auto second = relay(o).push_once();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->sent, 1);
+  EXPECT_EQ(pending(), 5);
+}
+
+}  // namespace
+}  // namespace storeedge::sync::client::testing
