@@ -24,6 +24,12 @@ struct AuditEntry {
 // Recomputes every hash. Errc::corrupt naming the first entry that does not verify.
 [[nodiscard]] Status verify_audit_chain(sqlite::Database& db);
 
+// The shape of the outbox payloads (the JSON documents of "order.completed", "shift.opened", ...),
+// sent to the hub as each mutation's schema_version. It is not the replica's schema version: a
+// migration that only adds an index must not make the hub quarantine every sale. Bump it when a
+// payload changes shape, together with the hub's kMaxPayloadSchemaVersion.
+inline constexpr int kOutboxPayloadVersion = 3;
+
 struct Mutation {
   std::string kind;       // "order.completed", "loyalty.entry", "shift.closed", ...
   std::string entity_id;  // the order id, entry id, ...

@@ -1,5 +1,7 @@
 #include "sync/client/relay.hpp"
 
+#include "edge/store/journal.hpp"
+
 #include "platform/sqlite/transaction.hpp"
 #include "sync/client/sync_state.hpp"
 #include "sync/proto/hlc.hpp"
@@ -75,7 +77,7 @@ Result<std::vector<OutboxRelay::Row>> OutboxRelay::stamp_batch() {
 
 Result<proto::PushRequest> OutboxRelay::build_request(const std::vector<Row>& rows) const {
   const int version =
-      options_.schema_version != 0 ? static_cast<int>(options_.schema_version) : replica_.schema_version();
+      options_.schema_version != 0 ? static_cast<int>(options_.schema_version) : store::kOutboxPayloadVersion;
   proto::PushRequest request;
   request.set_protocol_version(proto::kProtocolVersion);
   request.set_node_id(replica_.node_id());

@@ -10,38 +10,35 @@
 
 #include "platform/clock.hpp"
 #include "sync/client/transport.hpp"
+#include "sync/hub/node_registry.hpp"
 #include "sync/hub/storage.hpp"
+#include "sync/hub/sync_service.hpp"
 #include "sync/proto/auth.hpp"
 #include "sync/proto/codec.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace storeedge::sync::client::testing {
 
 // The wire's uint64 epoch for the hub's UUID epoch: its first 16 hex digits.
 std::uint64_t wire_epoch(const std::string& uuid);
 
+// The real hub's /sync/v1 service (sync/hub/sync_service.hpp, with its node registry) behind a
+// Transport: requests take the same path as through storehub's HTTP layer, minus the socket.
 class InProcessHub final : public Transport {
  public:
-  InProcessHub(hub::HubStorage& storage, const Clock& clock) : storage_(&storage), clock_(clock) {}
-
-  // The hub now answers from another storage (a restored or rebuilt hub).
-  void replace_storage(hub::HubStorage& storage) { storage_ = &storage; }
+  InProcessHub(hub::HubStorage& storage, const Clock& clock);
+  // The hub now answers from another storage (a restored or rebuilt hub); enrolled nodes stay.
+  void replace_storage(hub::HubStorage& storage);
+  // Enrolls the node through /sync/v1/enroll with a freshly issued one-time token.
   void enroll(const std::string& node_id, const std::string& store_code, proto::PublicKey key);
-
   Result<TransportResponse> post(std::string_view path, std::string body, const Headers& headers) override;
-
   std::int64_t requests = 0;
 
  private:
-  TransportResponse push(const std::string& node_id, std::string_view body);
-  TransportResponse pull(const std::string& node_id, std::string_view body);
-
-  struct Node {
-    std::string store_code;
-    proto::PublicKey key;
-  };
-  hub::HubStorage* storage_;
   const Clock& clock_;
-  std::map<std::string, Node> nodes_;
+  test::TempDir dir_{"inprocess-hub"};
+  std::optional<hub::NodeRegistry> registry_;
+  std::optional<hub::SyncService> service_;
 };
 
 // Wraps a transport with the failures a real network and hub produce.

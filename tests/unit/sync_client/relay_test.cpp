@@ -157,3 +157,16 @@ TEST_F(RelayTest, BatchesAreBoundedByRowsAndBytes) {
 
 }  // namespace
 }  // namespace storeedge::sync::client::testing
+
+namespace storeedge::sync::client::testing {
+namespace {
+
+TEST(PayloadVersion, TheHubReadsWhatTheEdgeWrites) {
+  // A replica migration must not make the hub quarantine every sale: the edge sends the payload
+  // format version, and this hub reads it.
+  EXPECT_LE(store::kOutboxPayloadVersion, hub::kMaxPayloadSchemaVersion);
+  EXPECT_GE(store::kOutboxPayloadVersion, 1);
+}
+
+}  // namespace
+}  // namespace storeedge::sync::client::testing

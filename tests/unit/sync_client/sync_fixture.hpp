@@ -34,14 +34,8 @@ class SyncTest : public store::testing::SalesTest {
     hub_ = std::move(*s);
   }
 
-  // The hub in this repository reads payload schema versions up to hub::kMaxPayloadSchemaVersion;
-  // see the quarantine test for what happens to a newer one.
-  RelayOptions relay_options() {
-    RelayOptions o;
-    o.schema_version =
-        static_cast<std::uint32_t>(std::min(replica_->schema_version(), hub::kMaxPayloadSchemaVersion));
-    return o;
-  }
+  // The payload version is store::kOutboxPayloadVersion; see the quarantine test for a newer one.
+  RelayOptions relay_options() { return RelayOptions{}; }
 
   OutboxRelay relay(RelayOptions o) { return OutboxRelay(*replica_, *channel_, clock_, o); }
   OutboxRelay relay() { return relay(relay_options()); }
