@@ -29,16 +29,6 @@ data_dir = "hub"
 address = "127.0.0.1"
 port = 0
 TOML
-cat >"$demo/storeedged.toml" <<TOML
-# Demo edge configuration: store 0001 (Madrid demo store), till 01 (see docs/configuration.md)
-[node]
-store_code = "0001"
-device_code = "01"
-data_dir = "edge-0001-01"
-[http]
-address = "127.0.0.1"
-port = 0
-TOML
 
 pids=()
 stop() {
@@ -62,6 +52,21 @@ wait_for_address() {  # file pid name
 "$bin/storehub" --config "$demo/storehub.toml" >"$demo/logs/storehub.log" 2>&1 &
 pids+=($!)
 hub=$(wait_for_address "$demo/hub/storehub.addr" "${pids[0]}" storehub) || { cat "$demo/logs/storehub.log"; exit 1; }
+# The till enrolls with the hub once, with a one-time token; later runs reuse its key.
+token=$("$bin/storehub" --config "$demo/storehub.toml" issue-token --store 0001 --region madrid)
+cat >"$demo/storeedged.toml" <<TOML
+# Demo edge configuration: store 0001 (Madrid demo store), till 01 (see docs/configuration.md)
+[node]
+store_code = "0001"
+device_code = "01"
+data_dir = "edge-0001-01"
+[http]
+address = "127.0.0.1"
+port = 0
+[sync]
+hub_url = "http://$hub"
+enrollment_token = "$token"
+TOML
 "$bin/storectl" load-demo-data --if-empty --config "$demo/storeedged.toml"
 "$bin/storeedged" --config "$demo/storeedged.toml" >"$demo/logs/storeedged.log" 2>&1 &
 pids+=($!)
@@ -72,6 +77,7 @@ cat <<TXT
 storeedge demo store is running.
   storehub    http://$hub/health
   storeedged  http://$edge/health      (store 0001, till 01)
+  hub admin   http://$hub/admin/v1/nodes
   logs        $demo/logs/storehub.log
               $demo/logs/storeedged.log
   status      $bin/storectl status --config $demo/storeedged.toml
@@ -79,7 +85,9 @@ storeedge demo store is running.
 What runs today: both daemons with their SQLite databases, health endpoints, clean stop and
 config reload (kill -HUP); the edge replica holds the demo store (5,000 products with EAN-13s,
 weighed fruit and deli, promotions, 1,000 customers with loyalty cards, online orders ready for
-pickup). Sync and the POS/kiosk pages arrive with the sync and UI work (see the open issues).
+pickup) and sells through its local API (docs/api.md); the till enrolls with the hub and pushes
+every sale to it (storehub's /admin/v1/nodes shows it). TLS, the channel API and the POS/kiosk
+pages arrive with the open sync and UI work.
 Press Ctrl-C to stop.
 TXT
 "$bin/storectl" status --config "$demo/storeedged.toml" || true

@@ -9,6 +9,7 @@
 
 #include "edge/api/checkout_api.hpp"
 #include "edge/daemon/edge_config.hpp"
+#include "edge/daemon/sync_runner.hpp"
 #include "edge/store/replica.hpp"
 #include "platform/clock.hpp"
 #include "platform/dir_lock.hpp"
@@ -56,6 +57,16 @@ class EdgeDaemon {
                                .channel = config_.channel,
                                .issuer_tax_id = config_.issuer_tax_id});
     checkout.register_routes(server);
+    SyncRunner sync({.hub_url = config_.hub_url,
+                     .ca_file = config_.hub_ca_file,
+                     .enrollment_token = config_.enrollment_token,
+                     .interval = config_.sync_interval,
+                     .replica_path = config_.replica_path(),
+                     .data_dir = config_.data_dir,
+                     .store_code = config_.store_code,
+                     .device_code = config_.device_code});
+    sync_ = &sync;
+    sync.start();
     auto port = server.start();
     if (!port) return startup_error(port.error());
 
@@ -137,6 +148,12 @@ class EdgeDaemon {
     cfg["log_level"] = std::string(log::to_string(log::level()));
     cfg["last_reload_error"] = reload_.last_error ? boost::json::value(*reload_.last_error) : nullptr;
     body["config"] = cfg;
+    if (sync_ != nullptr) {
+      const auto snap = sync_->snapshot();
+      body["sync"] = boost::json::object{{"enabled", snap.enabled}, {"enrolled", snap.enrolled},
+                                         {"state", snap.state},     {"pending_mutations", snap.pending},
+                                         {"rounds", snap.rounds},   {"last_error", snap.last_error}};
+    }
     int status = 200;
     if (!journal || !sync) {
       body["status"] = "degraded";
@@ -190,6 +207,7 @@ class EdgeDaemon {
   boost::asio::steady_timer checkpoint_timer_{io_};
   int pending_at_last_tick_ = -1;
   ReloadState reload_;
+  SyncRunner* sync_ = nullptr;  // owned by run(); outlives the server that reads it
 };
 
 }  // namespace

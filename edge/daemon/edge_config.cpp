@@ -80,6 +80,23 @@ Result<EdgeConfig> load_edge_config(const std::filesystem::path& path) {
   }
   c.issuer_tax_id = *issuer;
 
+  auto hub = file->string("sync.hub_url", "");
+  if (!hub) return fail(hub.error());
+  if (!hub->empty() && hub->rfind("http://", 0) != 0 && hub->rfind("https://", 0) != 0) {
+    return key_error("sync.hub_url",
+                     "must start with https:// (or http:// on a test bench), got \"" + *hub + "\"");
+  }
+  c.hub_url = *hub;
+  auto ca = file->string("sync.ca_file", "");
+  if (!ca) return fail(ca.error());
+  c.hub_ca_file = *ca;
+  auto token = file->string("sync.enrollment_token", "");
+  if (!token) return fail(token.error());
+  c.enrollment_token = *token;
+  auto interval = file->integer("sync.interval_ms", c.sync_interval.count(), 100, 600'000);
+  if (!interval) return fail(interval.error());
+  c.sync_interval = std::chrono::milliseconds(*interval);
+
   if (auto s = file->check_unknown_keys(); !s) return fail(s.error());
   return c;
 }

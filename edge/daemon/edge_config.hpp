@@ -22,6 +22,10 @@ struct EdgeConfig {
   std::chrono::milliseconds busy_timeout{5000};           // database.busy_timeout_ms
   std::string channel = "pos";                            // checkout.channel: pos | kiosk
   std::string issuer_tax_id = "B12345674";                // checkout.issuer_tax_id: the store's NIF
+  std::string hub_url;                                    // sync.hub_url: empty = no sync
+  std::filesystem::path hub_ca_file;                      // sync.ca_file
+  std::string enrollment_token;                           // sync.enrollment_token
+  std::chrono::milliseconds sync_interval{2000};          // sync.interval_ms
 
   std::filesystem::path replica_path() const { return data_dir / "replica.db"; }
   std::filesystem::path address_file() const { return data_dir / "storeedged.addr"; }

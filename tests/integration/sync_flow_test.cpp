@@ -1,0 +1,116 @@
+// Flow 1 of the sync issue with the real binaries: the hub is down, the till keeps selling, the hub
+// comes back, and every acknowledged sale arrives exactly once.
+#include <signal.h>
+
+#include <set>
+
+#include "platform/sqlite/database.hpp"
+#include "tests/integration/daemon_fixture.hpp"
+
+namespace storeedge::test {
+namespace {
+
+class SyncFlowTest : public EdgeDaemonTest {
+ protected:
+  std::filesystem::path hub_config() const { return dir_ / "hub.toml"; }
+  std::filesystem::path hub_addr() const { return dir_ / "hubdata" / "storehub.addr"; }
+
+  void write_hub_config(std::uint16_t port) {
+    ASSERT_TRUE(write_file_atomically(
+        hub_config(), "[hub]\ndata_dir = \"hubdata\"\n[http]\nport = " + std::to_string(port) + "\n"));
+  }
+
+  std::unique_ptr<Process> start_hub(const std::string& name) {
+    auto hub = std::make_unique<Process>(
+        bin_dir() / "storehub", std::vector<std::string>{"--config", hub_config().string()}, dir_ / name);
+    EXPECT_TRUE(eventually([&] { return published_port(hub_addr()) != 0; }, kStartDeadline))
+        << hub->stderr_text();
+    return hub;
+  }
+
+  boost::json::object post(const std::string& path, const boost::json::object& body) {
+    auto r = http::request("127.0.0.1", port_, "POST", path, boost::json::serialize(body));
+    EXPECT_TRUE(r && r->status / 100 == 2) << path << " -> " << (r ? r->body : r.error().what());
+    return r ? boost::json::parse(r->body).as_object() : boost::json::object{};
+  }
+};
+
+TEST_F(SyncFlowTest, SalesMadeWhileTheHubIsDownArriveExactlyOnce) {
+  constexpr int kSales = 40;
+  // Learn a free port for the hub, then stop it: the till must start without it.
+  write_hub_config(0);
+  std::uint16_t hub_port = 0;
+  {
+    auto hub = start_hub("hub-probe");
+    hub_port = published_port(hub_addr());
+    hub->signal(SIGTERM);
+    ASSERT_TRUE(hub->wait_for(std::chrono::seconds(10)));
+  }
+  write_hub_config(hub_port);
+  auto token =
+      run_program(bin_dir() / "storehub",
+                  {"--config", hub_config().string(), "issue-token", "--store", "0042"}, dir_ / "token");
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  const std::string one_time = token.out.substr(0, token.out.find('\n'));
+
+  write_config(edge_config_text(data_dir()) + "[sync]\nhub_url = \"http://127.0.0.1:" +
+               std::to_string(hub_port) + "\"\nenrollment_token = \"" + one_time + "\"\ninterval_ms = 200\n");
+  auto demo = run_program(bin_dir() / "storectl", {"load-demo-data", "--config", config_path().string()},
+                          dir_ / "demo");
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  std::string ean;
+  {
+    auto db = sqlite::Database::open(data_dir() / "replica.db");
+    ASSERT_TRUE(db);
+    ean = **db->query_one<std::string>(
+        "SELECT substr(g.gtin14, 2) FROM product p JOIN product_gtin g USING (sku) JOIN price r USING (sku) "
+        "WHERE p.sold_by = 'unit' AND p.active = 1 AND p.age_restricted = 0 AND r.valid_to_ms IS NULL "
+        "AND g.gtin14 LIKE '084%' ORDER BY p.sku LIMIT 1");
+  }
+  start();
+
+  std::set<std::string> acknowledged;
+  for (int i = 0; i < kSales; ++i) {
+    auto cart = post("/api/v1/carts", {});
+    const auto id = cart["cart_id"];
+    cart = post("/api/v1/cart/scan", {{"cart_id", id}, {"code", ean}});
+    const auto total = cart["totals"].as_object()["total_cents"].as_int64();
+    post("/api/v1/cart/tender", {{"cart_id", id}, {"kind", "cash"}, {"amount_cents", total}});
+    auto done = post("/api/v1/cart/complete", {{"cart_id", id}});
+    acknowledged.insert(std::string(done["order_id"].as_string()));
+  }
+  ASSERT_EQ(acknowledged.size(), static_cast<std::size_t>(kSales));
+  EXPECT_EQ(health()["sync"].as_object()["enrolled"], false) << "the hub is down: nothing can enroll yet";
+
+  auto hub = start_hub("hub");
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto sync = health()["sync"].as_object();
+        return sync["enrolled"].as_bool() && sync["pending_mutations"].as_int64() == 0;
+      },
+      std::chrono::seconds(60)))
+      << boost::json::serialize(health()["sync"]) << "\n"
+      << daemon_->stderr_text();
+
+  hub->signal(SIGTERM);
+  ASSERT_TRUE(hub->wait_for(std::chrono::seconds(10)));
+  auto db = sqlite::Database::open(dir_ / "hubdata" / "hub.db");
+  ASSERT_TRUE(db);
+  auto rows = db->prepare("SELECT order_id FROM hub_order WHERE store_code = '0042'");
+  ASSERT_TRUE(rows);
+  std::multiset<std::string> at_hub;
+  while (*rows->step()) at_hub.insert(rows->column_text(0));
+  std::size_t lost = 0, duplicated = 0, unexpected = 0;
+  for (const auto& id : acknowledged) lost += at_hub.count(id) == 0 ? 1u : 0u;
+  for (const auto& id : at_hub) {
+    if (!acknowledged.contains(id)) ++unexpected;
+  }
+  for (const auto& id : acknowledged) duplicated += at_hub.count(id) > 1 ? at_hub.count(id) - 1 : 0;
+  EXPECT_EQ(lost, 0u);
+  EXPECT_EQ(duplicated, 0u);
+  EXPECT_EQ(unexpected, 0u);
+  EXPECT_EQ(**db->query_one<std::int64_t>("SELECT COUNT(*) FROM quarantine"), 0);
+}
+
+}  // namespace
+}  // namespace storeedge::test
