@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -251,14 +252,19 @@ Result<asio::ssl::context> make_tls_context(const TlsFiles& files) {
                                   " is not a PEM certificate: " + openssl_reason(ec));
   }
   ctx.use_private_key_file(files.key_file.string(), asio::ssl::context::pem, ec);
+  // Asio takes the OpenSSL error off the queue into `ec`: a key of another certificate shows there.
+  const auto code = static_cast<unsigned long>(ec.value());
+  const bool mismatch = ec && ec.category() == asio::error::get_ssl_category() &&
+                        ERR_GET_LIB(code) == ERR_LIB_X509 &&
+                        ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH;
+  if (mismatch || (!ec && SSL_CTX_check_private_key(ctx.native_handle()) != 1)) {
+    return fail(Errc::config, "TLS key file " + files.key_file.string() +
+                                  " does not match the certificate in " + files.cert_file.string() + ": " +
+                                  openssl_reason(ec));
+  }
   if (ec) {
     return fail(Errc::config, "TLS key file " + files.key_file.string() +
                                   " is not a PEM private key: " + openssl_reason(ec));
-  }
-  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
-    return fail(Errc::config, "TLS key file " + files.key_file.string() +
-                                  " does not match the certificate in " + files.cert_file.string() + ": " +
-                                  openssl_reason({}));
   }
   return ctx;
 }
