@@ -173,5 +173,26 @@ TEST_F(TlsSyncTest, AWrongCaIsReportedSalesStayQueuedAndArriveOnceFixed) {
   expect_delivered_once(sold);
 }
 
+TEST(StorehubTlsConfig, AHalfTlsSectionOrAMissingFileStopsTheStartNamingIt) {
+  TempDir dir;
+  const auto config = dir / "hub.toml";
+  ASSERT_TRUE(write_file_atomically(
+      config, "[hub]\ndata_dir = \"d\"\n[http]\nport = 0\n[tls]\ncert_file = \"c.pem\"\n"));
+  auto half = run_program(bin_dir() / "storehub", {"--config", config.string()}, dir / "half");
+  EXPECT_EQ(half.exit_code, 2);
+  EXPECT_NE(half.err.find("cert_file and key_file go together"), std::string::npos) << half.err;
+
+  ASSERT_TRUE(write_file_atomically(
+      config,
+      "[hub]\ndata_dir = \"d\"\n[http]\nport = 0\n[tls]\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"\n"));
+  auto missing = run_program(bin_dir() / "storehub", {"--config", config.string()}, dir / "missing");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("TLS certificate file " + (dir / "c.pem").string() + ": No such file"),
+            std::string::npos)
+      << missing.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "d" / "storehub.addr"))
+      << "a hub without its certificate must not serve";
+}
+
 }  // namespace
 }  // namespace storeedge::test
