@@ -98,11 +98,13 @@ int init_tls_command(const HubConfig& config, TlsSetupOptions options) {
   auto made = init_tls(options, clock);
   if (!made) {
     std::cerr << "storehub: init-tls: " << made.error().what() << "\n";
-    return made.error().kind() == Errc::invalid_argument || made.error().kind() == Errc::already_exists ? 2
-                                                                                                        : 1;
+    const Errc kind = made.error().kind();
+    return kind == Errc::invalid_argument || kind == Errc::already_exists ? 2 : 1;
   }
   const std::string port = config.http_port == 0 ? "PORT" : std::to_string(config.http_port);
-  std::cout << describe_tls_setup(*made, "https://" + options.hosts.front() + ":" + port);
+  const std::string& host = options.hosts.front();
+  const bool ipv6 = host.find(':') != std::string::npos;
+  std::cout << describe_tls_setup(*made, "https://" + (ipv6 ? "[" + host + "]" : host) + ":" + port);
   return 0;
 }
 
@@ -131,11 +133,9 @@ int serve(const HubConfig& config) {
   http::Server server(io, options);
   const auto started = clock.steady_now();
   server.route("GET", "/health", [&](const http::Request&) {
-    boost::json::object body{{"status", "ok"},
-                             {"program", "storehub"},
-                             {"version", kVersion},
-                             {"epoch", epoch},
-                             {"scheme", scheme}};
+    boost::json::object body{
+        {"status", "ok"}, {"program", "storehub"}, {"version", kVersion}, {"epoch", epoch}};
+    body["scheme"] = scheme;
     body["uptime_seconds"] =
         std::chrono::duration_cast<std::chrono::seconds>(clock.steady_now() - started).count();
     return http::Response{200, "application/json", boost::json::serialize(body)};
