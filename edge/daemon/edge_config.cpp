@@ -90,6 +90,9 @@ Result<EdgeConfig> load_edge_config(const std::filesystem::path& path) {
   auto ca = file->string("sync.ca_file", "");
   if (!ca) return fail(ca.error());
   c.hub_ca_file = *ca;
+  if (!c.hub_ca_file.empty() && c.hub_ca_file.is_relative()) {
+    c.hub_ca_file = (std::filesystem::absolute(path).parent_path() / c.hub_ca_file).lexically_normal();
+  }
   auto token = file->string("sync.enrollment_token", "");
   if (!token) return fail(token.error());
   c.enrollment_token = *token;

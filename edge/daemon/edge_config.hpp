@@ -31,7 +31,7 @@ struct EdgeConfig {
   std::filesystem::path address_file() const { return data_dir / "storeedged.addr"; }
 };
 
-// Reads and validates the file; relative data_dir paths are resolved against the file's directory.
+// Reads and validates the file; relative paths (data_dir, ca_file) are resolved against the file's directory.
 [[nodiscard]] Result<EdgeConfig> load_edge_config(const std::filesystem::path& path);
 
 }  // namespace storeedge::daemon

@@ -1,10 +1,22 @@
 #include "platform/http/server.hpp"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <list>
+#include <type_traits>
+
+#include "platform/log.hpp"
 
 namespace storeedge::http {
 
@@ -22,8 +34,15 @@ Response error_response(int status, std::string_view code, std::string_view mess
 
 namespace {
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
+// A client must finish the TLS handshake (and the closing exchange) within this time.
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 
-class Session;
+// What Server::stop() needs of a connection, whatever its stream.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void close() = 0;
+};
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
@@ -32,8 +51,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::io_context& io;
   ServerOptions options;
   tcp::acceptor acceptor;
+  std::optional<asio::ssl::context> tls;  // set: every connection is TLS
   std::map<std::pair<std::string, std::string>, Handler> routes;
-  std::list<std::weak_ptr<Session>> sessions;
+  std::list<std::weak_ptr<SessionBase>> sessions;
   bool stopped = false;
 
   void accept();
@@ -42,29 +62,71 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, std::shared_ptr<Server::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+// One connection: plain TCP (beast::tcp_stream) or TLS over it (beast::ssl_stream<tcp_stream>).
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-  void start() { read(); }
-  void close() {
+ public:
+  template <class... StreamArgs>
+  explicit Session(std::shared_ptr<Server::Impl> server, StreamArgs&&... args)
+      : stream_(std::forward<StreamArgs>(args)...), server_(std::move(server)) {}
+
+  void start() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kHandshakeTimeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->handshake_failed(ec);
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
+
+  // Closes at once (server stop, broken connection).
+  void close() override {
+    auto& tcp_layer = beast::get_lowest_layer(stream_);
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    tcp_layer.socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp_layer.close();
   }
 
  private:
+  // Ends a healthy connection: TLS says close_notify first, bounded in time.
+  void finish() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kHandshakeTimeout);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close(); });
+    } else {
+      close();
+    }
+  }
+
+  // A plain-HTTP client on the TLS port, a client that does not trust our CA, a port scanner: the
+  // connection is closed and nothing else is affected. Logged at debug level only, so scanners cannot
+  // flood the log; the client sees the reason on its side.
+  void handshake_failed(beast::error_code ec) {
+    beast::error_code peer_ec;
+    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_ec);
+    const std::string who = peer_ec ? std::string("?") : peer.address().to_string();
+    log::debug("tls_handshake_failed", {{"peer", who}, {"reason", ec.message()}});
+    close();
+  }
+
   void read() {
     parser_.emplace();
     parser_->body_limit(server_->options.max_body_bytes);
-    stream_.expires_after(kIdleTimeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted) return close();
+    if (ec == bhttp::error::end_of_stream) return finish();
+    if (ec == asio::error::operation_aborted) return close();
     if (ec == bhttp::error::body_limit) {
       return reply(error_response(
                        413, "body_too_large",
@@ -95,13 +157,15 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive);
     res->body() = std::move(r.body);
     res->prepare_payload();
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      if (ec || !res->keep_alive()) return self->close();
-      self->read();
-    });
+    bhttp::async_write(stream_, *res,
+                       [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
+                         if (ec) return self->close();
+                         if (!res->keep_alive()) return self->finish();
+                         self->read();
+                       });
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Server::Impl> server_;
@@ -113,10 +177,17 @@ void Server::Impl::accept() {
   acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
     if (self->stopped) return;
     if (!ec) {
-      auto session = std::make_shared<Session>(std::move(socket), self);
       self->sessions.remove_if([](const auto& w) { return w.expired(); });
-      self->sessions.push_back(session);
-      session->start();
+      if (self->tls) {
+        auto session = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+            self, std::move(socket), *self->tls);
+        self->sessions.push_back(session);
+        session->start();
+      } else {
+        auto session = std::make_shared<Session<beast::tcp_stream>>(self, std::move(socket));
+        self->sessions.push_back(session);
+        session->start();
+      }
     }
     self->accept();
   });
@@ -139,6 +210,67 @@ Response Server::Impl::dispatch(const Request& req) const {
   return error_response(404, "not_found", "no such endpoint: " + req.path);
 }
 
+namespace {
+
+// The newest OpenSSL error on this thread as text (the queue is cleared); `ec`'s message when none.
+std::string openssl_reason(const beast::error_code& ec) {
+  unsigned long code = ERR_peek_last_error();
+  ERR_clear_error();
+  if (code == 0) return ec.message();
+  char text[256] = {};
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
+
+// A readable file, so a missing one is reported as such and not as an OpenSSL parse error.
+Status check_readable(const std::filesystem::path& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    return fail(Errc::config,
+                "TLS " + std::string(what) + " file " + path.string() + ": " + std::strerror(err), err);
+  }
+  return {};
+}
+
+// A server context: TLS 1.2 or newer, the certificate chain and the key that matches it.
+Result<asio::ssl::context> make_tls_context(const TlsFiles& files) {
+  if (auto s = check_readable(files.cert_file, "certificate"); !s) return fail(s.error());
+  if (auto s = check_readable(files.key_file, "key"); !s) return fail(s.error());
+  asio::ssl::context ctx(asio::ssl::context::tls_server);
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                  asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                  asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  if (SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION) != 1) {
+    return fail(Errc::internal, "cannot require TLS 1.2: " + openssl_reason({}));
+  }
+  beast::error_code ec;
+  ERR_clear_error();
+  ctx.use_certificate_chain_file(files.cert_file.string(), ec);
+  if (ec) {
+    return fail(Errc::config, "TLS certificate file " + files.cert_file.string() +
+                                  " is not a PEM certificate: " + openssl_reason(ec));
+  }
+  ctx.use_private_key_file(files.key_file.string(), asio::ssl::context::pem, ec);
+  // Asio takes the OpenSSL error off the queue into `ec`: a key of another certificate shows there.
+  const auto code = static_cast<unsigned long>(ec.value());
+  const bool mismatch = ec && ec.category() == asio::error::get_ssl_category() &&
+                        ERR_GET_LIB(code) == ERR_LIB_X509 &&
+                        ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH;
+  if (mismatch || (!ec && SSL_CTX_check_private_key(ctx.native_handle()) != 1)) {
+    return fail(Errc::config, "TLS key file " + files.key_file.string() +
+                                  " does not match the certificate in " + files.cert_file.string() + ": " +
+                                  openssl_reason(ec));
+  }
+  if (ec) {
+    return fail(Errc::config, "TLS key file " + files.key_file.string() +
+                                  " is not a PEM private key: " + openssl_reason(ec));
+  }
+  return ctx;
+}
+
+}  // namespace
+
 Server::Server(asio::io_context& io, ServerOptions options)
     : impl_(std::make_shared<Impl>(io, std::move(options))) {}
 
@@ -151,6 +283,11 @@ void Server::route(std::string method, std::string path, Handler handler) {
 }
 
 Result<std::uint16_t> Server::start() {
+  if (impl_->options.tls) {
+    auto ctx = make_tls_context(*impl_->options.tls);
+    if (!ctx) return fail(ctx.error());
+    impl_->tls.emplace(std::move(*ctx));
+  }
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec)

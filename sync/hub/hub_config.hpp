@@ -14,9 +14,16 @@ struct HubConfig {
   std::string http_address = "127.0.0.1";                // http.address
   std::uint16_t http_port = 8460;                        // http.port: 0 = ephemeral
   log::Level log_level = log::Level::info;               // log.level
+  // tls.cert_file, tls.key_file (PEM, absolute after loading): both set, the hub serves HTTPS only;
+  // both empty, plain HTTP (a test bench).
+  std::filesystem::path tls_cert_file;
+  std::filesystem::path tls_key_file;
+
+  bool tls() const { return !tls_cert_file.empty(); }
 
   std::filesystem::path database_path() const { return data_dir / "hub.db"; }
   std::filesystem::path address_file() const { return data_dir / "storehub.addr"; }
+  std::filesystem::path tls_dir() const { return data_dir / "tls"; }  // where init-tls writes
 };
 
 [[nodiscard]] Result<HubConfig> load_hub_config(const std::filesystem::path& path);
