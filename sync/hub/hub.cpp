@@ -11,6 +11,7 @@
 #include "platform/log.hpp"
 #include "platform/service.hpp"
 #include "storeedge/version.hpp"
+#include "sync/hub/backup_cmd.hpp"
 #include "sync/hub/hub_config.hpp"
 #include "sync/hub/node_registry.hpp"
 #include "sync/hub/sqlite/sqlite_storage.hpp"
@@ -90,6 +91,28 @@ int issue_token(const HubConfig& config, const std::string& store_code, const st
   return 0;
 }
 
+// `storehub backup --to FILE` / `storehub restore --from FILE` (backup_cmd.hpp); one of the two is set.
+int backup_or_restore(const HubConfig& config, const std::string& to, const std::string& from) {
+  if (!to.empty()) {
+    if (auto s = backup_hub(config, to); !s) {
+      std::cerr << "storehub: backup failed: " << s.error().what() << "\n";
+      return 1;
+    }
+    std::cout << "backed up " << config.database_path().string() << " to " << to << "\n";
+    return 0;
+  }
+  SystemClock clock;
+  auto epoch = restore_hub(config, from, clock);
+  if (!epoch) {
+    std::cerr << "storehub: restore failed: " << epoch.error().what() << "\n";
+    return 1;
+  }
+  log::info("storehub_restored", {{"from", from}, {"epoch", *epoch}});
+  std::cout << "restored " << from << " as " << config.database_path().string() << " with new epoch "
+            << *epoch << "\n";
+  return 0;
+}
+
 int serve(const HubConfig& config) {
   SystemClock clock;
   std::error_code ec;
@@ -154,6 +177,13 @@ int run(int argc, char** argv) {
   token_cmd->add_option("--store", store_code, "the store code, 4 digits")->required();
   token_cmd->add_option("--region", region, "the store's region (which customers it receives)")
       ->capture_default_str();
+  std::string backup_to;
+  auto* backup_cmd = app.add_subcommand("backup", "copy the hub database while the hub runs (online backup)");
+  backup_cmd->add_option("--to", backup_to, "the backup file to write; must not exist")->required();
+  std::string restore_from;
+  auto* restore_cmd = app.add_subcommand(
+      "restore", "replace the hub database with a backup (hub stopped); mints a new epoch");
+  restore_cmd->add_option("--from", restore_from, "a file written by `storehub backup`")->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -166,6 +196,8 @@ int run(int argc, char** argv) {
   }
   log::init({.program = "storehub", .level = config->log_level, .sink = log::Sink::automatic});
   if (token_cmd->parsed()) return issue_token(*config, store_code, region);
+  if (backup_cmd->parsed() || restore_cmd->parsed())
+    return backup_or_restore(*config, backup_to, restore_from);
   return serve(*config);
 }
 
