@@ -96,8 +96,9 @@ class SyncFaultsTest : public EdgeDaemonTest {
 
   boost::json::object post(const std::string& path, const boost::json::object& body) {
     auto r = http::request("127.0.0.1", port_, "POST", path, boost::json::serialize(body));
-    EXPECT_TRUE(r && r->status / 100 == 2) << path << " -> " << (r ? r->body : r.error().what())
-                                           << (daemon_->running() ? "" : "\nstoreedged died:\n" + daemon_->stderr_text());
+    EXPECT_TRUE(r && r->status / 100 == 2)
+        << path << " -> " << (r ? r->body : r.error().what())
+        << (daemon_->running() ? "" : "\nstoreedged died:\n" + daemon_->stderr_text());
     return r && r->status / 100 == 2 ? boost::json::parse(r->body).as_object() : boost::json::object{};
   }
 
@@ -107,6 +108,7 @@ class SyncFaultsTest : public EdgeDaemonTest {
       auto cart = post("/api/v1/carts", {});
       const auto id = cart["cart_id"];
       cart = post("/api/v1/cart/scan", {{"cart_id", id}, {"code", ean_}});
+      ASSERT_TRUE(cart.contains("totals"));
       const auto total = cart["totals"].as_object()["total_cents"].as_int64();
       post("/api/v1/cart/tender", {{"cart_id", id}, {"kind", "cash"}, {"amount_cents", total}});
       auto done = post("/api/v1/cart/complete", {{"cart_id", id}});
