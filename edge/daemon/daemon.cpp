@@ -61,6 +61,8 @@ class EdgeDaemon {
                      .ca_file = config_.hub_ca_file,
                      .enrollment_token = config_.enrollment_token,
                      .interval = config_.sync_interval,
+                     .request_timeout = config_.sync_request_timeout,
+                     .backoff_cap = config_.sync_backoff_cap,
                      .replica_path = config_.replica_path(),
                      .data_dir = config_.data_dir,
                      .store_code = config_.store_code,

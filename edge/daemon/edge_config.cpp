@@ -99,6 +99,12 @@ Result<EdgeConfig> load_edge_config(const std::filesystem::path& path) {
   auto interval = file->integer("sync.interval_ms", c.sync_interval.count(), 100, 600'000);
   if (!interval) return fail(interval.error());
   c.sync_interval = std::chrono::milliseconds(*interval);
+  auto timeout = file->integer("sync.request_timeout_ms", c.sync_request_timeout.count(), 100, 600'000);
+  if (!timeout) return fail(timeout.error());
+  c.sync_request_timeout = std::chrono::milliseconds(*timeout);
+  auto backoff = file->integer("sync.backoff_max_ms", c.sync_backoff_cap.count(), 100, 3'600'000);
+  if (!backoff) return fail(backoff.error());
+  c.sync_backoff_cap = std::chrono::milliseconds(*backoff);
 
   if (auto s = file->check_unknown_keys(); !s) return fail(s.error());
   return c;

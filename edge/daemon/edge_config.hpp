@@ -26,6 +26,8 @@ struct EdgeConfig {
   std::filesystem::path hub_ca_file;                      // sync.ca_file
   std::string enrollment_token;                           // sync.enrollment_token
   std::chrono::milliseconds sync_interval{2000};          // sync.interval_ms
+  std::chrono::milliseconds sync_request_timeout{20000};  // sync.request_timeout_ms
+  std::chrono::milliseconds sync_backoff_cap{60000};      // sync.backoff_max_ms
 
   std::filesystem::path replica_path() const { return data_dir / "replica.db"; }
   std::filesystem::path address_file() const { return data_dir / "storeedged.addr"; }

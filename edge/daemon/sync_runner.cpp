@@ -1,5 +1,7 @@
 #include "edge/daemon/sync_runner.hpp"
 
+#include <algorithm>
+
 #include "edge/store/replica.hpp"
 #include "platform/atomic_file.hpp"
 #include "platform/clock.hpp"
@@ -52,8 +54,9 @@ void SyncRunner::run() {
   sync::client::CurlOptions options;
   options.base_url = settings_.hub_url;
   if (!settings_.ca_file.empty()) options.ca_file = settings_.ca_file;
-  options.connect_timeout = std::chrono::seconds(3);
-  options.total_timeout = std::chrono::seconds(20);
+  options.total_timeout = settings_.request_timeout;
+  options.connect_timeout =
+      std::min<std::chrono::milliseconds>(std::chrono::seconds(3), options.total_timeout);
   auto transport = sync::client::CurlTransport::create(options);
   if (!transport) return fail_setup(transport.error());
   auto key = sync::client::load_or_create_key(settings_.data_dir / "node.key");
@@ -64,6 +67,8 @@ void SyncRunner::run() {
 
   sync::client::SyncOptions sync_options;
   sync_options.pull.store_code = settings_.store_code;
+  sync_options.backoff.cap = settings_.backoff_cap;
+  sync_options.backoff.base = std::min(sync_options.backoff.base, settings_.backoff_cap);
   sync::client::SyncClient client(*replica, **transport, *key, clock, sync::client::system_random(),
                                   sync_options);
   while (true) {

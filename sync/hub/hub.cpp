@@ -11,6 +11,7 @@
 #include "platform/log.hpp"
 #include "platform/service.hpp"
 #include "storeedge/version.hpp"
+#include "sync/hub/backup_cmd.hpp"
 #include "sync/hub/hub_config.hpp"
 #include "sync/hub/node_registry.hpp"
 #include "sync/hub/sqlite/sqlite_storage.hpp"
@@ -108,6 +109,28 @@ int init_tls_command(const HubConfig& config, TlsSetupOptions options) {
   return 0;
 }
 
+// `storehub backup --to FILE` / `storehub restore --from FILE` (backup_cmd.hpp); one of the two is set.
+int backup_or_restore(const HubConfig& config, const std::string& to, const std::string& from) {
+  if (!to.empty()) {
+    if (auto s = backup_hub(config, to); !s) {
+      std::cerr << "storehub: backup failed: " << s.error().what() << "\n";
+      return 1;
+    }
+    std::cout << "backed up " << config.database_path().string() << " to " << to << "\n";
+    return 0;
+  }
+  SystemClock clock;
+  auto epoch = restore_hub(config, from, clock);
+  if (!epoch) {
+    std::cerr << "storehub: restore failed: " << epoch.error().what() << "\n";
+    return 1;
+  }
+  log::info("storehub_restored", {{"from", from}, {"epoch", *epoch}});
+  std::cout << "restored " << from << " as " << config.database_path().string() << " with new epoch "
+            << *epoch << "\n";
+  return 0;
+}
+
 int serve(const HubConfig& config) {
   SystemClock clock;
   std::error_code ec;
@@ -188,6 +211,13 @@ int run(int argc, char** argv) {
                     "replace an existing server certificate and key (keeps the CA)");
   tls_cmd->add_flag("--new-ca", tls_options.new_ca,
                     "with --force: also replace the CA (every edge needs the new one)");
+  std::string backup_to;
+  auto* backup_cmd = app.add_subcommand("backup", "copy the hub database while the hub runs (online backup)");
+  backup_cmd->add_option("--to", backup_to, "the backup file to write; must not exist")->required();
+  std::string restore_from;
+  auto* restore_cmd = app.add_subcommand(
+      "restore", "replace the hub database with a backup (hub stopped); mints a new epoch");
+  restore_cmd->add_option("--from", restore_from, "a file written by `storehub backup`")->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -201,6 +231,8 @@ int run(int argc, char** argv) {
   log::init({.program = "storehub", .level = config->log_level, .sink = log::Sink::automatic});
   if (token_cmd->parsed()) return issue_token(*config, store_code, region);
   if (tls_cmd->parsed()) return init_tls_command(*config, tls_options);
+  if (backup_cmd->parsed() || restore_cmd->parsed())
+    return backup_or_restore(*config, backup_to, restore_from);
   return serve(*config);
 }
 
