@@ -53,7 +53,7 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::string server_name = "storeedge";
   // Set: every connection is TLS (HTTPS only); a failed handshake closes that connection alone.
-  std::optional<TlsFiles> tls;
+  std::optional<TlsFiles> tls{};
 };
 
 class Server {
