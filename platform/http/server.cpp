@@ -1,5 +1,6 @@
 #include "platform/http/server.hpp"
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -90,6 +91,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted) return close();
     if (ec == bhttp::error::body_limit) {
+      draining_ = true;
       return reply(
           error_response(413, "body_too_large", "request body exceeds " + std::to_string(limit_) + " bytes"),
           false, 11);
@@ -120,12 +122,36 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(r.body);
     res->prepare_payload();
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (!ec && self->draining_) return self->drain();
       if (ec || !res->keep_alive()) return self->close();
       self->read();
     });
   }
 
+  // After refusing a body the client is still sending: stop sending, read and discard what arrives
+  // (bounded in bytes and time) so that the client finishes its write and reads the 413 instead of
+  // seeing its connection reset.
+  void drain() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(5));
+    drain_next();
+  }
+
+  void drain_next() {
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kMaxDrainBytes) return self->close();
+                              self->drain_next();
+                            });
+  }
+
+  static constexpr std::size_t kMaxDrainBytes = 64u << 20;
   beast::tcp_stream stream_;
+  std::array<char, 16384> scratch_{};
+  std::size_t drained_ = 0;
+  bool draining_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::size_t limit_ = 0;  // the body limit of the request being read

@@ -18,25 +18,30 @@ class ChannelsApiTest : public EdgeDaemonTest {
   std::filesystem::path hub_addr() const { return dir_ / "hubdata" / "storehub.addr"; }
 
   void start_hub(const std::string& extra = "[channels]\napi_keys = [\"" + std::string(kWebKey) + "\", \"" +
-                                            kErpKey + "\"]\nmax_load_bytes = 2097152\n[admin]\napi_keys = [\"" +
+                                            kErpKey +
+                                            "\"]\nmax_load_bytes = 2097152\n[admin]\napi_keys = [\"" +
                                             kAdminKey + "\"]\n") {
-    ASSERT_TRUE(write_file_atomically(hub_config(), "[hub]\ndata_dir = \"hubdata\"\n[http]\nport = 0\n" + extra));
-    auto token = run_program(bin_dir() / "storehub",
-                             {"--config", hub_config().string(), "issue-token", "--store", "0042"}, dir_ / "token");
+    ASSERT_TRUE(
+        write_file_atomically(hub_config(), "[hub]\ndata_dir = \"hubdata\"\n[http]\nport = 0\n" + extra));
+    auto token =
+        run_program(bin_dir() / "storehub",
+                    {"--config", hub_config().string(), "issue-token", "--store", "0042"}, dir_ / "token");
     ASSERT_EQ(token.exit_code, 0) << token.err;
     token_ = token.out.substr(0, token.out.find('\n'));
-    hub_ = std::make_unique<Process>(bin_dir() / "storehub",
-                                     std::vector<std::string>{"--config", hub_config().string()}, dir_ / "hub");
+    hub_ = std::make_unique<Process>(
+        bin_dir() / "storehub", std::vector<std::string>{"--config", hub_config().string()}, dir_ / "hub");
     ASSERT_TRUE(eventually([&] { return published_port(hub_addr()) != 0; }, kStartDeadline))
         << hub_->stderr_text();
     hub_port_ = published_port(hub_addr());
   }
 
-  http::ClientResponse call(const std::string& method, const std::string& target, const std::string& body = {},
-                            const std::string& key = kWebKey, const std::string& type = "application/json") {
+  http::ClientResponse call(const std::string& method, const std::string& target,
+                            const std::string& body = {}, const std::string& key = kWebKey,
+                            const std::string& type = "application/json") {
     std::map<std::string, std::string> headers;
     if (!key.empty()) headers["Authorization"] = "Bearer " + key;
-    auto r = http::request("127.0.0.1", hub_port_, method, target, body, std::chrono::seconds(10), type, headers);
+    auto r =
+        http::request("127.0.0.1", hub_port_, method, target, body, std::chrono::seconds(10), type, headers);
     EXPECT_TRUE(r) << method << " " << target << ": " << (r ? "" : r.error().what());
     return r ? *r : http::ClientResponse{};
   }
@@ -65,13 +70,14 @@ class ChannelsApiTest : public EdgeDaemonTest {
   }
 
   static std::string order(const std::string& id, std::int64_t quantity, const std::string& customer = "") {
-    boost::json::object o{{"order_id", id},
-                          {"fulfilment", "pickup"},
-                          {"store_code", "0042"},
-                          {"lines", boost::json::array{boost::json::object{
-                                        {"sku", "SKU-A"}, {"quantity", quantity}, {"unit_price_cents", 450}}}},
-                          {"total_cents", quantity * 450},
-                          {"tax_cents", 0}};
+    boost::json::object o{
+        {"order_id", id},
+        {"fulfilment", "pickup"},
+        {"store_code", "0042"},
+        {"lines", boost::json::array{boost::json::object{
+                      {"sku", "SKU-A"}, {"quantity", quantity}, {"unit_price_cents", 450}}}},
+        {"total_cents", quantity * 450},
+        {"tax_cents", 0}};
     if (!customer.empty()) o["customer_id"] = customer;
     return boost::json::serialize(o);
   }
@@ -88,7 +94,8 @@ class ChannelsApiTest : public EdgeDaemonTest {
 TEST_F(ChannelsApiTest, WebShopPlacesAPickupOrderOnceReadsItAndCancelsIt) {
   start_hub();
   load_catalog();
-  auto placed = ok(call("POST", "/channels/v1/orders", order("7b0e1c1a-0000-4000-8000-000000000001", 2)), 201);
+  auto placed =
+      ok(call("POST", "/channels/v1/orders", order("7b0e1c1a-0000-4000-8000-000000000001", 2)), 201);
   EXPECT_EQ(placed["status"], "pending");
   EXPECT_EQ(placed["fulfilment"], "pickup");
   EXPECT_EQ(placed["channel"], "web");
@@ -107,14 +114,16 @@ TEST_F(ChannelsApiTest, WebShopPlacesAPickupOrderOnceReadsItAndCancelsIt) {
   auto cancelled = ok(call("POST", "/channels/v1/orders/status",
                            R"({"order_id":"7b0e1c1a-0000-4000-8000-000000000001","status":"cancelled"})"));
   EXPECT_EQ(cancelled["status"], "cancelled");
-  EXPECT_EQ(ok(call("GET", "/channels/v1/orders?id=7b0e1c1a-0000-4000-8000-000000000001"))["status"], "cancelled");
+  EXPECT_EQ(ok(call("GET", "/channels/v1/orders?id=7b0e1c1a-0000-4000-8000-000000000001"))["status"],
+            "cancelled");
   EXPECT_EQ(error(call("POST", "/channels/v1/orders/status",
                        R"({"order_id":"7b0e1c1a-0000-4000-8000-000000000001","status":"ready_for_pickup"})"),
                   409)
                 .substr(0, 9),
             "conflict:");
   error(call("GET", "/channels/v1/orders?id=no-such-order"), 404);
-  EXPECT_EQ(error(call("GET", "/channels/v1/orders"), 400), "invalid_request: query parameter 'id' is missing");
+  EXPECT_EQ(error(call("GET", "/channels/v1/orders"), 400),
+            "invalid_request: query parameter 'id' is missing");
 
   // An order for an unknown SKU is refused whole and leaves no trace.
   std::string bad = order("7b0e1c1a-0000-4000-8000-000000000002", 1);
@@ -132,7 +141,8 @@ TEST_F(ChannelsApiTest, CrmUpsertsACustomerAndSeesLoyaltyAndOrders) {
   EXPECT_EQ(profile["name"], "Ana <Ruiz>");
   ok(call("POST", "/channels/v1/customers", R"({"customer_id":"cust-ana","phone":"+34600000001"})"));
 
-  const std::string entry = R"({"entry_id":"crm-welcome-1","customer_id":"cust-ana","points":150,"kind":"earn"})";
+  const std::string entry =
+      R"({"entry_id":"crm-welcome-1","customer_id":"cust-ana","points":150,"kind":"earn"})";
   EXPECT_EQ(ok(call("POST", "/channels/v1/loyalty/entries", entry), 201)["balance"], 150);
   EXPECT_EQ(ok(call("POST", "/channels/v1/loyalty/entries", entry), 200)["balance"], 150)
       << "the same entry again counts once";
@@ -161,26 +171,30 @@ TEST_F(ChannelsApiTest, CrmUpsertsACustomerAndSeesLoyaltyAndOrders) {
 TEST_F(ChannelsApiTest, ErpLoadsJsonAndCsvAndABadRowWritesNothing) {
   start_hub();
   EXPECT_EQ(ok(call("POST", "/channels/v1/catalog",
-                    R"({"tax_rates":[{"tax_class":"standard","rate_bp":2100,"name":"IVA general"}]})", kErpKey))
-                ["written"],
+                    R"({"tax_rates":[{"tax_class":"standard","rate_bp":2100,"name":"IVA general"}]})",
+                    kErpKey))["written"],
             1);
-  auto catalog = ok(call("POST", "/channels/v1/catalog",
-                         "sku,name,category,tax_class,sold_by,age_restricted,active,gtins\n"
-                         "SKU-A,\"Olive oil, 1 l\",pantry,standard,unit,false,true,8410000000009|8410000000016\n"
-                         "SKU-B,Red wine,drinks,standard,unit,true,true,\n",
-                         kErpKey, "text/csv"));
+  auto catalog =
+      ok(call("POST", "/channels/v1/catalog",
+              "sku,name,category,tax_class,sold_by,age_restricted,active,gtins\n"
+              "SKU-A,\"Olive oil, 1 l\",pantry,standard,unit,false,true,8410000000009|8410000000016\n"
+              "SKU-B,Red wine,drinks,standard,unit,true,true,\n",
+              kErpKey, "text/csv"));
   EXPECT_EQ(catalog["written"], 2);
   EXPECT_EQ(ok(call("POST", "/channels/v1/prices",
-                    "store_code,sku,unit_price_cents\n0042,SKU-A,450\n0042,SKU-B,899\n", kErpKey, "text/csv"))
-                ["written"],
+                    "store_code,sku,unit_price_cents\n0042,SKU-A,450\n0042,SKU-B,899\n", kErpKey,
+                    "text/csv"))["written"],
             2);
-  EXPECT_EQ(ok(call("POST", "/channels/v1/promotions",
-                    "promotion_id,description,kind,percent_bp,skus\nP-10,10 % off,percent_off,1000,SKU-A|SKU-B\n",
-                    kErpKey, "text/csv; charset=utf-8"))["written"],
-            1);
-  ok(call("POST", "/channels/v1/stock", R"({"levels":[{"store_code":"0042","sku":"SKU-A","level":20}]})", kErpKey));
+  EXPECT_EQ(
+      ok(call("POST", "/channels/v1/promotions",
+              "promotion_id,description,kind,percent_bp,skus\nP-10,10 % off,percent_off,1000,SKU-A|SKU-B\n",
+              kErpKey, "text/csv; charset=utf-8"))["written"],
+      1);
+  ok(call("POST", "/channels/v1/stock", R"({"levels":[{"store_code":"0042","sku":"SKU-A","level":20}]})",
+          kErpKey));
   EXPECT_EQ(stock("SKU-A"), 20);
-  ok(call("POST", "/channels/v1/stock", "store_code,sku,level\n0042,SKU-A,12\n0042,SKU-B,5\n", kErpKey, "text/csv"));
+  ok(call("POST", "/channels/v1/stock", "store_code,sku,level\n0042,SKU-A,12\n0042,SKU-B,5\n", kErpKey,
+          "text/csv"));
   EXPECT_EQ(stock("SKU-A"), 12);
   EXPECT_EQ(stock("SKU-B"), 5);
 
@@ -189,22 +203,25 @@ TEST_F(ChannelsApiTest, ErpLoadsJsonAndCsvAndABadRowWritesNothing) {
                        kErpKey, "text/csv"),
                   400),
             "invalid_request: stock CSV: line 3, column 'level' (column 3): 'lots' is not an integer");
-  EXPECT_EQ(error(call("POST", "/channels/v1/stock",
-                       R"({"levels":[{"store_code":"0042","sku":"SKU-A","level":30},{"store_code":"0042","sku":"SKU-B"}]})",
-                       kErpKey),
-                  400),
-            "invalid_request: levels[1]: field 'level' is missing");
+  EXPECT_EQ(
+      error(
+          call(
+              "POST", "/channels/v1/stock",
+              R"({"levels":[{"store_code":"0042","sku":"SKU-A","level":30},{"store_code":"0042","sku":"SKU-B"}]})",
+              kErpKey),
+          400),
+      "invalid_request: levels[1]: field 'level' is missing");
   error(call("POST", "/channels/v1/stock", "{not json", kErpKey), 400);
   EXPECT_EQ(stock("SKU-A"), 12);
   EXPECT_EQ(stock("SKU-B"), 5);
   // An item the storage refuses (unknown tax class) refuses the whole catalog.
-  error(call("POST", "/channels/v1/catalog", "sku,name,tax_class\nSKU-C,Bread,standard\nSKU-D,Milk,nonexistent\n",
-             kErpKey, "text/csv"),
+  error(call("POST", "/channels/v1/catalog",
+             "sku,name,tax_class\nSKU-C,Bread,standard\nSKU-D,Milk,nonexistent\n", kErpKey, "text/csv"),
         400);
   EXPECT_EQ(error(call("POST", "/channels/v1/prices", "store_code,sku,unit_price_cents\n0042,SKU-C,100\n",
                        kErpKey, "text/csv"),
                   400)
-                .find("SKU-C") != std::string::npos,
+                    .find("SKU-C") != std::string::npos,
             true)
       << "SKU-C was not loaded, so it has no price";
 }
@@ -229,7 +246,8 @@ TEST_F(ChannelsApiTest, BulkLoadsTakeLargerBodiesThanOtherRequests) {
 TEST_F(ChannelsApiTest, MissingOrWrongKeysAreRefusedAndChangeNothing) {
   start_hub();
   load_catalog();
-  EXPECT_EQ(error(call("POST", "/channels/v1/stock", R"({"levels":[{"store_code":"0042","sku":"SKU-A","level":9}]})", ""),
+  EXPECT_EQ(error(call("POST", "/channels/v1/stock",
+                       R"({"levels":[{"store_code":"0042","sku":"SKU-A","level":9}]})", ""),
                   401)
                 .substr(0, 13),
             "unauthorized:");
@@ -251,8 +269,8 @@ TEST_F(ChannelsApiTest, WithoutKeysTheChannelApiAndAdminPageAreDisabled) {
 
 TEST_F(ChannelsApiTest, AdminPageListsAnEnrolledTill) {
   start_hub();
-  write_config(edge_config_text(data_dir()) + "[sync]\nhub_url = \"http://127.0.0.1:" + std::to_string(hub_port_) +
-               "\"\nenrollment_token = \"" + token_ + "\"\ninterval_ms = 200\n");
+  write_config(edge_config_text(data_dir()) + "[sync]\nhub_url = \"http://127.0.0.1:" +
+               std::to_string(hub_port_) + "\"\nenrollment_token = \"" + token_ + "\"\ninterval_ms = 200\n");
   start();
   const std::string node_id(health()["node_id"].as_string());
   ASSERT_FALSE(node_id.empty());
@@ -270,8 +288,8 @@ TEST_F(ChannelsApiTest, AdminPageListsAnEnrolledTill) {
   EXPECT_NE(page.body.find("<h2>Nodes (1)</h2>"), std::string::npos) << page.body;
   EXPECT_NE(page.body.find("<td>0042</td>"), std::string::npos) << page.body;
   // A browser sends the key as a Basic password.
-  auto basic = http::request("127.0.0.1", hub_port_, "GET", "/admin", {}, std::chrono::seconds(5), "text/plain",
-                             {{"Authorization", "Basic aHE6aHEtYWRtaW4ta2V5LTAxMjM0NTY3ODk="}});
+  auto basic = http::request("127.0.0.1", hub_port_, "GET", "/admin", {}, std::chrono::seconds(5),
+                             "text/plain", {{"Authorization", "Basic aHE6aHEtYWRtaW4ta2V5LTAxMjM0NTY3ODk="}});
   ASSERT_TRUE(basic);
   EXPECT_EQ(basic->status, 200);
 }
