@@ -229,18 +229,31 @@ TEST_F(ChannelsApiTest, ErpLoadsJsonAndCsvAndABadRowWritesNothing) {
 TEST_F(ChannelsApiTest, BulkLoadsTakeLargerBodiesThanOtherRequests) {
   start_hub();
   load_catalog();
-  // ~1.5 MiB of stock rows for one SKU: over the 1 MiB of ordinary requests, under the 2 MiB configured.
-  std::string csv = "store_code,sku,level\n";
-  while (csv.size() < 1'500'000) csv += "0042,SKU-A,7\n";
-  EXPECT_GT(ok(call("POST", "/channels/v1/stock", csv, kErpKey, "text/csv"))["written"].as_int64(), 0);
-  EXPECT_EQ(stock("SKU-A"), 7);
+  // ~1.5 MiB of catalog (1000 products with long names): over the 1 MiB of ordinary requests, under the
+  // 2 MiB configured for bulk loads.
+  std::string csv = "sku,name,tax_class\n";
+  for (int i = 0; i < 1000; ++i)
+    csv += "SKU-P" + std::to_string(i) + "," + std::string(1500, 'n') + ",standard\n";
+  ASSERT_GT(csv.size(), 1'500'000u);
+  EXPECT_EQ(ok(call("POST", "/channels/v1/catalog", csv, kErpKey, "text/csv"))["written"], 1000);
+  ok(call("POST", "/channels/v1/stock", "store_code,sku,level\n0042,SKU-P999,7\n", kErpKey, "text/csv"));
+  EXPECT_EQ(stock("SKU-P999"), 7);
+
   std::string too_big = csv + csv;
-  EXPECT_EQ(error(call("POST", "/channels/v1/stock", too_big, kErpKey, "text/csv"), 413).substr(0, 15),
-            "body_too_large:");
+  too_big.replace(too_big.find("SKU-P0,"), 7, "SKU-Q0,");
+  EXPECT_EQ(error(call("POST", "/channels/v1/catalog", too_big, kErpKey, "text/csv"), 413),
+            "body_too_large: request body exceeds 2097152 bytes");
   std::string big_order = order("7b0e1c1a-0000-4000-8000-0000000000b1", 1);
   big_order.insert(1, "\"pad\":\"" + std::string(1'100'000, 'x') + "\",");
-  error(call("POST", "/channels/v1/orders", big_order), 413);
-  EXPECT_EQ(stock("SKU-A"), 7);
+  EXPECT_EQ(error(call("POST", "/channels/v1/orders", big_order), 413),
+            "body_too_large: request body exceeds 1048576 bytes");
+  error(call("GET", "/channels/v1/orders?id=7b0e1c1a-0000-4000-8000-0000000000b1"), 404);
+  EXPECT_NE(error(call("POST", "/channels/v1/prices", "store_code,sku,unit_price_cents\n0042,SKU-Q0,1\n",
+                       kErpKey, "text/csv"),
+                  400)
+                .find("SKU-Q0"),
+            std::string::npos)
+      << "the refused catalog added no product, so it cannot be priced";
 }
 
 TEST_F(ChannelsApiTest, MissingOrWrongKeysAreRefusedAndChangeNothing) {
