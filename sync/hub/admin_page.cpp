@@ -76,7 +76,7 @@ std::string render_admin_page(const AdminPageData& data) {
       std::string(kStyle) + "</style></head><body>\n<h1>storehub</h1>\n";
   page += table("Nodes",
                 {"node", "store", "last mutation", "since last push (ms)", "apply lag (ms)", "quarantined"},
-                nodes, "No node has pushed yet.");
+                nodes, "No node is known yet.");
   page += table("Quarantined mutations", {"node", "mutation", "kind", "HLC", "reason", "quarantined at (ms)"},
                 quarantine, "Nothing is quarantined.");
   page += table("Orders for review",

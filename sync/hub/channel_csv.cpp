@@ -45,6 +45,15 @@ int no_space(unsigned char) {
   return 0;
 }
 
+std::string parse_error(csv_parser& parser) {
+  const int code = csv_error(&parser);
+  if (code == CSV_EPARSE) {
+    return "malformed quoting (a quote inside an unquoted field, text after a closing quote, or a quote "
+           "never closed)";
+  }
+  return csv_strerror(code);
+}
+
 // A file whose columns are known: the header maps names to positions, and each cell is read with
 // an error that names its line and column.
 class Table {
@@ -52,7 +61,9 @@ class Table {
   static Result<Table> read(std::string_view text, std::string_view what,
                             const std::vector<std::string_view>& required,
                             const std::vector<std::string_view>& optional) {
-    CSV_TRY(records, read_csv(text));
+    auto read = read_csv(text);
+    if (!read) return fail(Errc::invalid_argument, std::string(what) + " " + read.error().message());
+    auto records = std::move(*read);
     if (records.empty()) return fail(Errc::invalid_argument, std::string(what) + " CSV: no header row");
     Table t;
     t.what_ = std::string(what);
@@ -183,16 +194,16 @@ Result<std::vector<CsvRecord>> read_csv(std::string_view text) {
       c.between_records = false;
     }
     if (csv_parse(&parser, text.data() + pos, len, on_field, on_record, &c) != len) {
-      error = Error(Errc::invalid_argument,
-                    "CSV: line " + std::to_string(c.line) + ": " + csv_strerror(csv_error(&parser)));
+      error =
+          Error(Errc::invalid_argument, "CSV: line " + std::to_string(c.line) + ": " + parse_error(parser));
       break;
     }
     pos = end;
     ++c.line;
   }
   if (!error && csv_fini(&parser, on_field, on_record, &c) != 0) {
-    error = Error(Errc::invalid_argument,
-                  "CSV: line " + std::to_string(c.line - 1) + ": " + csv_strerror(csv_error(&parser)));
+    error =
+        Error(Errc::invalid_argument, "CSV: line " + std::to_string(c.line - 1) + ": " + parse_error(parser));
   }
   csv_free(&parser);
   if (error) return fail(*error);

@@ -27,6 +27,10 @@ TEST(ChannelCsv, QuotedFieldsKeepCommasQuotesNewlinesAndSpaces) {
 TEST(ChannelCsv, AnUnclosedQuoteNamesItsLine) {
   EXPECT_NE(error_of(read_csv("a,b\n1,2\n\"open,3\n")).find("line 3"), std::string::npos);
   EXPECT_NE(error_of(read_csv("a,b\n1,x\"y\n")).find("line 2"), std::string::npos);
+  EXPECT_EQ(
+      error_of(parse_stock_csv("store_code,sku,level\n0001,\"SKU-1\"x,4\n")),
+      "stock CSV: line 2: malformed quoting (a quote inside an unquoted field, text after a closing quote, "
+      "or a quote never closed)");
 }
 
 TEST(ChannelCsv, CatalogRowsBecomeProductsWithTheirGtins) {
