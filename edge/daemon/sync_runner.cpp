@@ -79,8 +79,10 @@ void SyncRunner::run() {
         snap.last_error = enrolled.error().what();
       }
     }
+    bool more = false;  // the hub has more changes for us: a bootstrap or catch-up goes on at once
     if (snap.enrolled) {
       const auto report = client.step();
+      more = report.pull.more && !report.error;
       snap.rounds++;
       snap.state = std::string(sync::client::to_string(report.state));
       snap.last_error = report.error ? report.error->what() : std::string();
@@ -88,7 +90,10 @@ void SyncRunner::run() {
     }
     publish(snap);
     std::unique_lock lock(mutex_);
-    if (wake_.wait_for(lock, settings_.interval, [this] { return stopping_; })) return;
+    if (wake_.wait_for(lock, more ? std::chrono::milliseconds(0) : settings_.interval,
+                       [this] { return stopping_; })) {
+      return;
+    }
   }
 }
 

@@ -11,6 +11,7 @@ namespace storeedge::sync::client {
 Puller::Puller(store::Replica& replica, HubChannel& channel, const Clock& clock, PullOptions options)
     : replica_(replica),
       channel_(channel),
+      clock_(clock),
       options_(std::move(options)),
       applier_(replica.db(), clock, options_.store_code) {}
 
@@ -64,21 +65,24 @@ Result<PullReport> Puller::pull() {
   return report;
 }
 
-// Chunks of at most chunk_size changes, one transaction each; the last one also saves the cursors
-// and the hub epoch, so the cursors never run ahead of the data.
+// Chunks bounded by chunk_size changes and chunk_time on the write lock, one transaction each; the
+// last one also saves the cursors and the hub epoch, so the cursors never run ahead of the data.
 Status Puller::apply_result(const proto::PullResult& result, PullReport& report) {
   auto& db = replica_.db();
   const std::size_t total = static_cast<std::size_t>(result.changes_size());
   const std::size_t chunk = std::max<std::size_t>(options_.chunk_size, 1);
   std::size_t at = 0;
   do {
-    const std::size_t end = std::min(total, at + chunk);
     auto tx = sqlite::Transaction::begin(db);
     if (!tx) return fail(tx.error());
-    for (std::size_t i = at; i < end; ++i) {
-      auto outcome = applier_.apply(result.changes(static_cast<int>(i)));
+    const auto began = clock_.steady_now();
+    std::size_t end = at;
+    while (end < total) {
+      auto outcome = applier_.apply(result.changes(static_cast<int>(end)));
       if (!outcome) return fail(outcome.error());
       ++(*outcome == ApplyOutcome::applied ? report.applied : report.ignored);
+      ++end;
+      if (end - at >= chunk || clock_.steady_now() - began >= options_.chunk_time) break;
     }
     if (end == total) {
       for (const auto& c : result.cursors()) {
@@ -93,6 +97,7 @@ Status Puller::apply_result(const proto::PullResult& result, PullReport& report)
     }
     if (auto s = tx->commit(); !s) return fail(s.error().with_context("committing pulled changes"));
     report.received += static_cast<std::int64_t>(end - at);
+    ++report.chunks;
     at = end;
   } while (at < total);
   return {};
