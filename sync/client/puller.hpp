@@ -15,7 +15,11 @@
 // orders are kept and overwritten as they arrive again, so the till keeps selling meanwhile; rows
 // the new hub no longer has stay until the hub withdraws them.
 //
-// Not thread-safe; borrows the replica and the channel.
+// While the hub says `more`, pull() sends the next request on a second thread while it applies the
+// current result, so the hub prepares reply N+1 while the replica writes reply N; that thread only
+// uses the channel and is joined before pull() returns.
+//
+// Not thread-safe; borrows the replica and the channel (nothing else may use the channel during pull()).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
