@@ -15,10 +15,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -157,6 +160,20 @@ double peak_rss_mb(pid_t pid) {
   return -1;
 }
 
+// User + system CPU seconds a live process has used, or -1 when it cannot be read.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  std::string skip;
+  for (int i = 3; i < 14; ++i) fields >> skip;  // state .. cmajflt
+  double user = 0, system = 0;
+  fields >> user >> system;
+  return (user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 std::uint16_t published_port(const fs::path& address_file) {
   auto text = read_file(address_file);
   if (!text || text->find('\n') == std::string::npos) return 0;
@@ -220,7 +237,11 @@ Status bench(const Args& args) {
   std::unique_ptr<sqlite::Database> replica;
   bool done = false;
   while (!done) {
-    if (!edge.running()) return fail_with_log("storeedged stopped during the bootstrap", edge);
+    if (!edge.running()) {
+      return fail_with_log("storeedged stopped during the bootstrap (exit " +
+                               std::to_string(edge.wait_for(std::chrono::milliseconds(0)).value_or(-1)) + ")",
+                           edge);
+    }
     if (!hub.running()) return fail_with_log("storehub stopped during the bootstrap", hub);
     if (seconds_since(start) > static_cast<double>(args.timeout_s))
       return fail_with_log("the bootstrap did not finish in time", edge);
@@ -238,6 +259,8 @@ Status bench(const Args& args) {
   const double bootstrap = seconds_since(start);
   const double edge_rss = peak_rss_mb(edge.pid());
   const double hub_rss = peak_rss_mb(hub.pid());
+  const double edge_cpu = cpu_seconds(edge.pid());
+  const double hub_cpu = cpu_seconds(hub.pid());
   edge.signal(SIGTERM);
   hub.signal(SIGTERM);
   if (!edge.wait_for(std::chrono::seconds(30)) || !hub.wait_for(std::chrono::seconds(30)))
@@ -254,14 +277,19 @@ Status bench(const Args& args) {
   replica.reset();
 
   fs::create_directories(args.dir / "bare");
+  const std::clock_t bare_cpu_start = std::clock();
   auto bare = bare_insert_seconds(args.dir / "bare" / "replica.db", args.products);
   if (!bare) return fail(bare.error().with_context("bare insert"));
+  const double bare_cpu = static_cast<double>(std::clock() - bare_cpu_start) / CLOCKS_PER_SEC;
   print("bootstrap_seconds", bootstrap, "s");
   print("bootstrap_products_per_s", static_cast<double>(args.products) / bootstrap, "products/s");
   print("bare_insert_seconds", *bare, "s");
+  print("bare_insert_cpu_seconds", bare_cpu, "s");
   print("bootstrap_ratio", bootstrap / *bare, "x");
   print("edge_peak_rss_mb", edge_rss, "MB");
   print("hub_peak_rss_mb", hub_rss, "MB");
+  print("edge_cpu_seconds", edge_cpu, "s");
+  print("hub_cpu_seconds", hub_cpu, "s");
   return {};
 }
 
