@@ -35,15 +35,15 @@ Result<HubConfig> load_hub_config(const std::filesystem::path& path) {
   c.log_level = *log::parse_level(*level);
   auto cert = file->string("tls.cert_file", "");
   if (!cert) return fail(cert.error());
-  auto key = file->string("tls.key_file", "");
-  if (!key) return fail(key.error());
-  if (cert->empty() != key->empty()) {
+  auto key_file = file->string("tls.key_file", "");
+  if (!key_file) return fail(key_file.error());
+  if (cert->empty() != key_file->empty()) {
     return fail(Errc::config,
                 file->source() + ": tls: cert_file and key_file go together (set both or neither)");
   }
   if (!cert->empty()) {
     c.tls_cert_file = resolve(path, *cert);
-    c.tls_key_file = resolve(path, *key);
+    c.tls_key_file = resolve(path, *key_file);
   }
   for (auto [key, out] : {std::pair{"channels.api_keys", &c.channel_api_keys},
                           std::pair{"admin.api_keys", &c.admin_api_keys}}) {
