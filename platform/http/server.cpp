@@ -1,5 +1,6 @@
 #include "platform/http/server.hpp"
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -33,11 +34,17 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   ServerOptions options;
   tcp::acceptor acceptor;
   std::map<std::pair<std::string, std::string>, Handler> routes;
+  std::map<std::pair<std::string, std::string>, std::size_t> body_limits;  // routes with their own limit
+  std::size_t largest_body_limit = 0;
   std::list<std::weak_ptr<Session>> sessions;
   bool stopped = false;
 
   void accept();
   Response dispatch(const Request& req) const;
+  std::size_t body_limit(const std::string& method, std::string_view target) const {
+    auto it = body_limits.find({method, std::string(target.substr(0, target.find('?')))});
+    return it == body_limits.end() ? options.max_body_bytes : it->second;
+  }
 };
 
 namespace {
@@ -55,21 +62,39 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // The header first: the body limit depends on the route.
   void read() {
     parser_.emplace();
-    parser_->body_limit(server_->options.max_body_bytes);
+    limit_ = std::max(server_->options.max_body_bytes, server_->largest_body_limit);
+    parser_->body_limit(limit_);
     stream_.expires_after(kIdleTimeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    const auto& head = parser_->get();
+    limit_ = server_->body_limit(std::string(head.method_string()), head.target());
+    // A declared length was checked against the largest limit only; chunked bodies are counted
+    // against the limit set here as they arrive.
+    if (parser_->content_length() && *parser_->content_length() > limit_) {
+      return on_read(bhttp::error::body_limit);
+    }
+    parser_->body_limit(limit_);
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec2, std::size_t) { self->on_read(ec2); });
   }
 
   void on_read(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted) return close();
     if (ec == bhttp::error::body_limit) {
-      return reply(error_response(
-                       413, "body_too_large",
-                       "request body exceeds " + std::to_string(server_->options.max_body_bytes) + " bytes"),
-                   false, 11);
+      draining_ = true;
+      return reply(
+          error_response(413, "body_too_large", "request body exceeds " + std::to_string(limit_) + " bytes"),
+          false, 11);
     }
     if (ec) return close();
     auto msg = parser_->release();
@@ -92,18 +117,44 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(bhttp::field::server, server_->options.server_name);
     res->set(bhttp::field::content_type, r.content_type);
     res->set(bhttp::field::cache_control, "no-store");
+    for (const auto& [name, value] : r.headers) res->set(name, value);
     res->keep_alive(keep_alive);
     res->body() = std::move(r.body);
     res->prepare_payload();
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (!ec && self->draining_) return self->drain();
       if (ec || !res->keep_alive()) return self->close();
       self->read();
     });
   }
 
+  // After refusing a body the client is still sending: stop sending, read and discard what arrives
+  // (bounded in bytes and time) so that the client finishes its write and reads the 413 instead of
+  // seeing its connection reset.
+  void drain() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(5));
+    drain_next();
+  }
+
+  void drain_next() {
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kMaxDrainBytes) return self->close();
+                              self->drain_next();
+                            });
+  }
+
+  static constexpr std::size_t kMaxDrainBytes = 64u << 20;
   beast::tcp_stream stream_;
+  std::array<char, 16384> scratch_{};
+  std::size_t drained_ = 0;
+  bool draining_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::size_t limit_ = 0;  // the body limit of the request being read
   std::shared_ptr<Server::Impl> server_;
 };
 
@@ -146,7 +197,11 @@ Server::~Server() {
   stop();
 }
 
-void Server::route(std::string method, std::string path, Handler handler) {
+void Server::route(std::string method, std::string path, Handler handler, std::size_t max_body_bytes) {
+  if (max_body_bytes != 0) {
+    impl_->body_limits[{method, path}] = max_body_bytes;
+    impl_->largest_body_limit = std::max(impl_->largest_body_limit, max_body_bytes);
+  }
   impl_->routes[{std::move(method), std::move(path)}] = std::move(handler);
 }
 

@@ -31,6 +31,7 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  std::map<std::string, std::string> headers{};  // extra headers ("WWW-Authenticate")
 };
 
 // A JSON error body {"error":{"code":"...","message":"..."}} with the matching status.
@@ -40,8 +41,8 @@ using Handler = std::function<Response(const Request&)>;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: an ephemeral port, read back from start()
-  std::size_t max_body_bytes = 1 << 20;
+  std::uint16_t port = 0;                // 0: an ephemeral port, read back from start()
+  std::size_t max_body_bytes = 1 << 20;  // for routes that set no limit of their own
   std::string server_name = "storeedge";
 };
 
@@ -52,7 +53,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void route(std::string method, std::string path, Handler handler);
+  // `max_body_bytes` 0: ServerOptions::max_body_bytes. A larger body is answered 413 before the
+  // handler runs.
+  void route(std::string method, std::string path, Handler handler, std::size_t max_body_bytes = 0);
   // Binds and starts accepting; returns the bound port.
   Result<std::uint16_t> start();
   // Stops accepting and closes open connections.

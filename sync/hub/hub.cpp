@@ -11,6 +11,8 @@
 #include "platform/log.hpp"
 #include "platform/service.hpp"
 #include "storeedge/version.hpp"
+#include "sync/hub/admin_page.hpp"
+#include "sync/hub/channels_api.hpp"
 #include "sync/hub/hub_config.hpp"
 #include "sync/hub/node_registry.hpp"
 #include "sync/hub/sqlite/sqlite_storage.hpp"
@@ -123,6 +125,9 @@ int serve(const HubConfig& config) {
     server.route("POST", path, [&sync](const http::Request& req) { return sync_reply(sync, req); });
   }
   server.route("GET", "/admin/v1/nodes", [&storage](const http::Request&) { return admin_nodes(**storage); });
+  add_channel_routes(server, **storage,
+                     {.api_keys = config.channel_api_keys, .max_load_bytes = config.channel_max_load_bytes});
+  add_admin_page(server, **storage, config.admin_api_keys);
   auto port = server.start();
   if (!port) return start_failed(port.error());
   const std::string address = config.http_address + ":" + std::to_string(*port);

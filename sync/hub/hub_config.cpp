@@ -24,6 +24,23 @@ Result<HubConfig> load_hub_config(const std::filesystem::path& path) {
   auto level = file->choice("log.level", "info", {"debug", "info", "warn", "error"});
   if (!level) return fail(level.error());
   c.log_level = *log::parse_level(*level);
+  for (auto [key, out] : {std::pair{"channels.api_keys", &c.channel_api_keys},
+                          std::pair{"admin.api_keys", &c.admin_api_keys}}) {
+    auto keys = file->strings(key);
+    if (!keys) return fail(keys.error());
+    for (const auto& k : *keys) {
+      if (k.size() < 16) {
+        return fail(Errc::config,
+                    file->source() + ": " + key + ": every key must have at least 16 characters");
+      }
+    }
+    *out = std::move(*keys);
+  }
+  auto max_load =
+      file->integer("channels.max_load_bytes", static_cast<std::int64_t>(c.channel_max_load_bytes), 1 << 20,
+                    std::int64_t{1} << 30);
+  if (!max_load) return fail(max_load.error());
+  c.channel_max_load_bytes = static_cast<std::size_t>(*max_load);
   if (auto s = file->check_unknown_keys(); !s) return fail(s.error());
   return c;
 }
