@@ -80,6 +80,12 @@ void CheckoutApi::register_routes(http::Server& server) {
   server.route("POST", "/api/v1/cart/complete", bind(&CheckoutApi::complete));
   server.route("GET", "/api/v1/order", bind(&CheckoutApi::get_order));
   server.route("GET", "/api/v1/products", bind(&CheckoutApi::search_products));
+  server.route("GET", "/api/v1/pickups", bind(&CheckoutApi::list_pickups));
+  server.route("POST", "/api/v1/pickups/ready", bind(&CheckoutApi::ready_pickup));
+  server.route("POST", "/api/v1/pickups/collect", bind(&CheckoutApi::collect_pickup));
+  server.route("POST", "/api/v1/returns", bind(&CheckoutApi::return_items));
+  server.route("GET", "/api/v1/customer", bind(&CheckoutApi::get_customer));
+  server.route("POST", "/api/v1/customers/update", bind(&CheckoutApi::update_customer));
 }
 
 Result<domain::CartConfig> CheckoutApi::cart_config() {
@@ -213,24 +219,25 @@ http::Response CheckoutApi::void_line(const http::Request& req) {
   return cart_response(**cart);
 }
 
-// Cash, card or gift card. The first tender freezes the cart's totals (begin_tendering). A gift card
-// pays at most what this till may spend from it offline (store/gift_cards.hpp); the sale's commit
-// checks that again inside its transaction.
+// Cash, card, gift card or loyalty points. The first tender freezes the cart's totals
+// (begin_tendering). A gift card pays at most what this till may spend from it offline
+// (store/gift_cards.hpp); the sale's commit checks that again inside its transaction.
 http::Response CheckoutApi::tender(const http::Request& req) {
   auto body = parse_object(req.body);
   if (!body) return error_response(body.error());
   auto id = required_string(*body, "cart_id");
   auto kind = required_string(*body, "kind");
-  auto amount = required_int(*body, "amount_cents");
-  if (!id || !kind || !amount)
-    return error_response(!id ? id.error() : !kind ? kind.error() : amount.error());
+  if (!id || !kind) return error_response(!id ? id.error() : kind.error());
   auto cart = find_cart(*id);
   if (!cart) return error_response(cart.error());
   Cart& c = **cart;
+  if (*kind == "points") return tender_points(c, *body);
   if (*kind != "cash" && *kind != "card" && *kind != "gift_card") {
-    return error_response(
-        Error(Errc::invalid_argument, "\"kind\" must be cash, card or gift_card, got \"" + *kind + "\""));
+    return error_response(Error(Errc::invalid_argument,
+                                "\"kind\" must be cash, card, gift_card or points, got \"" + *kind + "\""));
   }
+  auto amount = required_int(*body, "amount_cents");
+  if (!amount) return error_response(amount.error());
   const std::int64_t now_ms = unix_millis(clock_.now());
   std::optional<domain::GiftCardTender> gift;
   if (*kind == "gift_card") {
@@ -263,16 +270,7 @@ http::Response CheckoutApi::complete(const http::Request& req) {
   if (!id) return error_response(id.error());
   auto cart = find_cart(*id);
   if (!cart) return error_response(cart.error());
-  store::SaleContext ctx{
-      .store_code = settings_.store_code,
-      .device_code = settings_.device_code,
-      .channel = settings_.channel == "kiosk" ? store::Channel::kiosk : store::Channel::pos,
-      .cashier_id = settings_.channel == "kiosk" ? "kiosk" : "till-" + settings_.device_code,
-      .shift_id = std::nullopt,
-      .issuer_tax_id = settings_.issuer_tax_id,
-      .recorder = *recorder_,
-      .loyalty = {}};
-  auto sale = store::complete_sale(replica_, **cart, ctx, clock_);
+  auto sale = store::complete_sale(replica_, **cart, sale_context(), clock_);
   if (!sale) {
     log::error("sale_not_recorded", {{"cart", *id}, {"reason", sale.error().what()}});
     return error_response(sale.error().with_context("the sale was not recorded"));

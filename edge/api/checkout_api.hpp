@@ -5,6 +5,7 @@
 // Every endpoint and error is listed in docs/api.md.
 //
 // Thread-safety: none; all calls run on the io_context thread that drives the http::Server.
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "edge/domain/fiscal/fiscal_recorder.hpp"
 #include "edge/domain/tender.hpp"
 #include "edge/store/replica.hpp"
+#include "edge/store/sales.hpp"
 #include "platform/clock.hpp"
 #include "platform/http/server.hpp"
 
@@ -48,6 +50,17 @@ class CheckoutApi {
   http::Response complete(const http::Request& req);
   http::Response get_order(const http::Request& req);
   http::Response search_products(const http::Request& req);
+  // counter_api.cpp: pickups, returns, customers at the counter.
+  http::Response list_pickups(const http::Request& req);
+  http::Response ready_pickup(const http::Request& req);
+  http::Response collect_pickup(const http::Request& req);
+  http::Response return_items(const http::Request& req);
+  http::Response get_customer(const http::Request& req);
+  http::Response update_customer(const http::Request& req);
+  http::Response tender_points(domain::Cart& cart, const boost::json::object& body);
+
+  store::SaleContext sale_context() const;
+  std::string actor() const;
 
   Result<domain::Cart*> find_cart(const std::string& id);
   Result<domain::CartConfig> cart_config();

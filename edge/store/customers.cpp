@@ -44,19 +44,34 @@ json::value optional_json(const std::optional<std::string>& s) {
   return json::value(*s);
 }
 
-std::string customer_json(const Customer& c) {
+// The customer.upserted payload: the whole profile plus the fields this edit changed, the only ones
+// the hub merges (docs/protocol.md).
+std::string customer_json(const Customer& c, const std::vector<std::string>& changed) {
   json::array cards;
   for (const auto& card : c.cards) cards.emplace_back(card);
+  json::array changed_json;
+  for (const auto& f : changed) changed_json.emplace_back(f);
   return json::serialize(json::object{{"customer_id", c.id},
                                       {"name", c.name},
                                       {"email", optional_json(c.email)},
                                       {"phone", optional_json(c.phone)},
                                       {"marketing_consent", c.marketing_consent},
                                       {"cards", std::move(cards)},
+                                      {"changed", std::move(changed_json)},
                                       {"updated_at_ms", c.updated_at_ms}});
 }
 
 }  // namespace
+
+std::vector<std::string> changed_fields(const std::optional<Customer>& before, const Customer& after) {
+  std::vector<std::string> out;
+  if (!before || before->name != after.name) out.emplace_back("name");
+  if (!before || before->email != after.email) out.emplace_back("email");
+  if (!before || before->phone != after.phone) out.emplace_back("phone");
+  if (!before || before->marketing_consent != after.marketing_consent) out.emplace_back("marketing_consent");
+  if (!before || before->cards != after.cards) out.emplace_back("cards");
+  return out;
+}
 
 Result<std::string> normalise_email(std::string_view email) {
   const std::string_view t = trim(email);
@@ -240,9 +255,13 @@ Result<Customer> CustomerRepository::upsert(const Customer& customer, std::strin
     if (!begun) return fail(begun.error().with_context(ctx));
     tx.emplace(std::move(*begun));
   }
-  auto existed = db_.query_one<std::int64_t>("SELECT 1 FROM customer WHERE customer_id = ?", c->id);
-  if (!existed) return fail(existed.error().with_context(ctx));
+  auto before = find(c->id);
+  if (!before) return fail(before.error().with_context(ctx));
+  const bool existed = before->has_value();
+  std::vector<std::string> changed;
   if (origin == Origin::local) {
+    changed = changed_fields(*before, *c);
+    if (changed.empty()) return std::move(**before);  // nothing to write, nothing to tell the hub
     if (auto s = check_unique(*c); !s) return fail(s.error());
   }
   auto ins = db_.cached(
@@ -260,16 +279,24 @@ Result<Customer> CustomerRepository::upsert(const Customer& customer, std::strin
   if (auto s = write_cards(*c); !s) return fail(s.error());
 
   // The audit entry names what changed but keeps contact details out of the log.
-  const std::string details =
-      json::serialize(json::object{{"origin", origin == Origin::local ? "local" : "hub"},
-                                   {"marketing_consent", c->marketing_consent},
-                                   {"cards", c->cards.size()}});
-  const std::string action = *existed ? "customer.updated" : "customer.created";
+  json::object audit{{"origin", origin == Origin::local ? "local" : "hub"},
+                     {"marketing_consent", c->marketing_consent},
+                     {"cards", c->cards.size()}};
+  if (origin == Origin::local) {
+    json::array names;
+    for (const auto& f : changed) names.emplace_back(f);
+    audit["changed"] = std::move(names);
+  }
+  const std::string details = json::serialize(audit);
+  const std::string action = existed ? "customer.updated" : "customer.created";
   if (auto s = append_audit(db_, c->updated_at_ms, {std::string(actor), action, c->id, details}); !s) {
     return fail(s.error().with_context(ctx));
   }
   if (origin == Origin::local) {
-    if (auto s = enqueue_mutation(db_, c->updated_at_ms, {"customer.upserted", c->id, customer_json(*c)});
+    // Stamped now, not at first push: an edit made offline must not look newer than an online
+    // change made after it.
+    if (auto s = enqueue_stamped_mutation(db_, c->updated_at_ms,
+                                          {"customer.upserted", c->id, customer_json(*c, changed)});
         !s) {
       return fail(s.error().with_context(ctx));
     }
@@ -278,6 +305,18 @@ Result<Customer> CustomerRepository::upsert(const Customer& customer, std::strin
     if (auto s = tx->commit(); !s) return fail(s.error().with_context(ctx));
   }
   return std::move(*c);
+}
+
+Result<Customer> CustomerRepository::update(const CustomerEdit& edit, std::string_view actor) {
+  auto current = find(edit.customer_id);
+  if (!current) return fail(current.error());
+  if (!*current) return fail(Errc::not_found, "no customer " + edit.customer_id);
+  Customer c = std::move(**current);
+  if (edit.name) c.name = *edit.name;
+  if (edit.email) c.email = *edit.email;
+  if (edit.phone) c.phone = *edit.phone;
+  if (edit.marketing_consent) c.marketing_consent = *edit.marketing_consent;
+  return upsert(c, actor, Origin::local);
 }
 
 Result<std::vector<OrderSummary>> CustomerRepository::purchase_history(std::string_view customer_id,

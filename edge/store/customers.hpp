@@ -55,9 +55,25 @@ struct OrderSummary {
   const std::string& reference() const { return receipt_number ? *receipt_number : order_id; }
 };
 
-// Who caused a write: a local edit queues a "customer.upserted" mutation for the hub and refuses an
-// email or phone that another customer already uses; a change applied from the hub does neither
-// (the hub is the authority and has it already). Both are audited.
+// A partial edit at the till or kiosk: fields left empty (std::nullopt) keep their value; an empty
+// email or phone removes it.
+struct CustomerEdit {
+  std::string customer_id{};
+  std::optional<std::string> name{};
+  std::optional<std::string> email{};
+  std::optional<std::string> phone{};
+  std::optional<bool> marketing_consent{};
+};
+
+// The profile fields a local edit changed, by the names the hub merges (name, email, phone,
+// marketing_consent, cards); every field for a new customer.
+std::vector<std::string> changed_fields(const std::optional<Customer>& before, const Customer& after);
+
+// Who caused a write: a local edit queues a "customer.upserted" mutation for the hub, listing the
+// fields it changed ("changed") and stamped with the node's hybrid logical clock at edit time (the hub
+// merges profile fields last-writer-wins by that stamp), and refuses an email or phone that another
+// customer already uses; a local edit that changes nothing writes nothing; a change applied from the hub does
+// neither (the hub is the authority and has it already). Both are audited.
 enum class Origin { local, hub };
 
 class CustomerRepository {
@@ -80,6 +96,9 @@ class CustomerRepository {
   // here, and on failure the caller must roll back, since earlier rows of the call may be written.
   [[nodiscard]] Result<Customer> upsert(const Customer& customer, std::string_view actor,
                                         Origin origin = Origin::local);
+
+  // Applies a partial edit to a known customer (Errc::not_found otherwise) as a local upsert.
+  [[nodiscard]] Result<Customer> update(const CustomerEdit& edit, std::string_view actor);
 
   // The customer's orders, newest first (ties by order id), at most `limit` (1..1000).
   // Errc::not_found for an unknown customer.

@@ -1,6 +1,7 @@
 #include "edge/store/journal.hpp"
 
 #include "platform/sha256.hpp"
+#include "sync/proto/hlc.hpp"
 
 namespace storeedge::store {
 namespace {
@@ -80,6 +81,31 @@ Result<std::int64_t> enqueue_mutation(sqlite::Database& db, std::int64_t at_ms, 
   if (!insert) return fail(insert.error());
   if (auto s = (*insert)->bind_all(id, m.kind, m.entity_id, m.payload, at_ms); !s) return fail(s.error());
   if (auto s = (*insert)->run(); !s) return fail(s.error().with_context("queueing mutation " + m.kind));
+  return id;
+}
+
+Result<std::int64_t> enqueue_stamped_mutation(sqlite::Database& db, std::int64_t at_ms, const Mutation& m) {
+  namespace proto = sync::proto;
+  auto stored = db.query_one<std::int64_t>("SELECT hlc_last FROM sync_state WHERE singleton = 1");
+  if (!stored) return fail(stored.error());
+  if (!*stored) return fail(Errc::corrupt, "the replica has no sync_state row");
+  auto last = proto::hlc_from_storage(**stored);
+  if (!last) return fail(last.error());
+  proto::Hlc clock(*last);
+  auto stamp = clock.now(at_ms);
+  if (!stamp) return fail(stamp.error().with_context("stamping " + m.kind));
+  auto as_int = proto::hlc_to_storage(*stamp);
+  if (!as_int) return fail(as_int.error());
+  auto id = enqueue_mutation(db, at_ms, m);
+  if (!id) return id;
+  auto up = db.cached("UPDATE outbox SET hlc = ? WHERE mutation_id = ?");
+  if (!up) return fail(up.error());
+  if (auto s = (*up)->bind_all(*as_int, *id); !s) return fail(s.error());
+  if (auto s = (*up)->run(); !s) return fail(s.error().with_context("stamping " + m.kind));
+  auto save = db.cached("UPDATE sync_state SET hlc_last = ? WHERE singleton = 1");
+  if (!save) return fail(save.error());
+  if (auto s = (*save)->bind_all(*as_int); !s) return fail(s.error());
+  if (auto s = (*save)->run(); !s) return fail(s.error().with_context("saving the clock"));
   return id;
 }
 

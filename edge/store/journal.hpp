@@ -39,6 +39,12 @@ struct Mutation {
 // Queues a mutation; returns its mutation id (last + 1).
 [[nodiscard]] Result<std::int64_t> enqueue_mutation(sqlite::Database& db, std::int64_t at_ms,
                                                     const Mutation& m);
+// Queues a mutation stamped now with the node's hybrid logical clock (sync/proto/hlc.hpp): reads
+// sync_state.hlc_last, stamps at wall time at_ms, saves the clock and the row's hlc in the caller's
+// transaction. For last-writer-wins edits (customer profile fields), whose stamp must say when the
+// edit was made, not when the outbox was first pushed. Unstamped rows get theirs at first push.
+[[nodiscard]] Result<std::int64_t> enqueue_stamped_mutation(sqlite::Database& db, std::int64_t at_ms,
+                                                            const Mutation& m);
 [[nodiscard]] Result<std::int64_t> pending_mutation_count(sqlite::Database& db);
 
 }  // namespace storeedge::store

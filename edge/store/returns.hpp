@@ -31,7 +31,9 @@ struct ReturnItem {
 };
 
 struct ReturnRequest {
-  std::string receipt_number;  // of the original sale (in-store, or the store's web/app order)
+  // Receipt number of the original in-store sale, or the order id of any order in the replica
+  // (online orders collected here have no receipt number).
+  std::string receipt_number;
   std::vector<ReturnItem> items;
   RefundMethod refund = RefundMethod::original_tender;
   std::string reason;

@@ -75,13 +75,14 @@ Status read_tenders(sqlite::Database& db, OriginalOrder& o) {
 
 Result<OriginalOrder> load_original(sqlite::Database& db, const std::string& receipt_number) {
   auto stmt = db.prepare(
-      "SELECT order_id, kind, status, customer_id, currency FROM sales_order WHERE receipt_number = ?");
+      "SELECT order_id, kind, status, customer_id, currency FROM sales_order WHERE receipt_number = ?1 "
+      "OR order_id = ?1");
   if (!stmt) return fail(stmt.error());
   if (auto s = stmt->bind_all(receipt_number); !s) return fail(s.error());
   auto row = stmt->step();
   if (!row) return fail(row.error().with_context("looking up receipt " + receipt_number));
   if (!*row)
-    return fail(Errc::not_found, "no order with receipt number " + receipt_number + " in this store");
+    return fail(Errc::not_found, "no order with receipt number or id " + receipt_number + " in this store");
   OriginalOrder o;
   o.order_id = stmt->column_text(0);
   o.receipt_number = receipt_number;

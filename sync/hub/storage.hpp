@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "platform/error.hpp"
-#include "sync/hub/hlc.hpp"
+#include "sync/proto/hlc.hpp"
 
 namespace storeedge::sync::hub {
 
@@ -38,7 +38,7 @@ inline constexpr int kResyncRequired = 4001;
 struct IncomingMutation {
   std::string node_id{};
   std::int64_t mutation_id = 0;  // 1, 2, 3... per node
-  Hlc hlc{};                     // when the node made the change
+  proto::NodeStamp hlc{};        // when the node made the change, and which node
   int schema_version = 1;
   std::string kind{};     // order.completed, order.returned, order.status, shift.opened, ...
   std::string payload{};  // JSON document (formats: edge/store/*.cpp, docs/protocol.md)

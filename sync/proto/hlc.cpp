@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <limits>
 
 namespace storeedge::sync::proto {
@@ -55,6 +56,35 @@ Result<std::uint64_t> hlc_from_string(std::string_view text) {
   if (physical > kHlcMaxPhysicalMs) return bad("has a physical part beyond 48 bits");
   if (logical > kHlcMaxLogical) return bad("has a counter beyond 16 bits");
   return hlc_stamp({physical, static_cast<std::uint16_t>(logical)});
+}
+
+std::string to_ordered_text(const NodeStamp& s) {
+  const HlcParts p = hlc_parts(s.stamp);
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%015llu.%05u.", static_cast<unsigned long long>(p.physical_ms),
+                static_cast<unsigned>(p.logical));
+  return digits + s.node;
+}
+
+Result<NodeStamp> parse_ordered_text(std::string_view text) {
+  const auto bad = [&](std::string_view why) {
+    return fail(Errc::invalid_argument, "clock stamp '" + std::string(text) + "' " + std::string(why) +
+                                            " (expected WWWWWWWWWWWWWWW.LLLLL.node)");
+  };
+  if (text.size() < 23 || text[15] != '.' || text[21] != '.') return bad("is malformed");
+  std::uint64_t physical = 0;
+  std::uint32_t logical = 0;
+  const char* const wall_end = text.data() + 15;
+  if (auto r = std::from_chars(text.data(), wall_end, physical); r.ec != std::errc{} || r.ptr != wall_end) {
+    return bad("has a bad wall time");
+  }
+  const char* const counter = text.data() + 16;
+  if (auto r = std::from_chars(counter, counter + 5, logical); r.ec != std::errc{} || r.ptr != counter + 5) {
+    return bad("has a bad counter");
+  }
+  if (physical > kHlcMaxPhysicalMs) return bad("has a wall time beyond 48 bits");
+  if (logical > kHlcMaxLogical) return bad("has a counter beyond 16 bits");
+  return NodeStamp{hlc_stamp({physical, static_cast<std::uint16_t>(logical)}), std::string(text.substr(22))};
 }
 
 Result<std::int64_t> hlc_to_storage(std::uint64_t stamp) {

@@ -1,8 +1,9 @@
 #pragma once
-// A hybrid logical clock (Kulkarni et al., "Logical Physical Clocks", 2014) for last-writer-wins
-// fields such as customer profiles. A stamp is one uint64: the upper 48 bits are physical
-// milliseconds since the Unix epoch, the lower 16 bits a logical counter. Stamps compare as plain
-// integers; ties between nodes are broken by the caller (by node id).
+// The one hybrid logical clock of storeedge (Kulkarni et al., "Logical Physical Clocks", 2014), used
+// by the edge (outbox stamps, local customer edits) and by the hub (its own clock, last-writer-wins
+// customer fields). A stamp is one uint64: the upper 48 bits are physical milliseconds since the
+// Unix epoch, the lower 16 bits a logical counter. Stamps compare as plain integers; NodeStamp adds
+// the node that made the stamp as the tie-breaker between nodes.
 //
 // Contract: every stamp the clock hands out is greater than every stamp it handed out or received
 // before, even when the wall clock steps back (NTP, a kiosk without a battery that boots in 1970).
@@ -50,6 +51,23 @@ std::string hlc_to_string(std::uint64_t stamp);
 // Nodes do not call this on the hub's stamps (their own clock may be in 1970).
 [[nodiscard]] Status check_remote_hlc(std::uint64_t remote, std::int64_t physical_ms,
                                       std::int64_t max_ahead_ms);
+
+// A stamp and the node that made it: what last-writer-wins compares. Stamp first, then node id, so
+// two nodes never tie and a merge never depends on arrival order.
+struct NodeStamp {
+  std::uint64_t stamp = 0;
+  std::string node{};
+
+  std::uint64_t physical_ms() const { return hlc_parts(stamp).physical_ms; }
+  friend auto operator<=>(const NodeStamp&, const NodeStamp&) = default;
+  friend bool operator==(const NodeStamp&, const NodeStamp&) = default;
+};
+
+// Ordered text form for storage where text order must equal stamp order (the hub's customer field
+// stamps): "WWWWWWWWWWWWWWW.LLLLL.node", physical ms in 15 digits and the counter in 5, zero-padded.
+std::string to_ordered_text(const NodeStamp& s);
+// Errc::invalid_argument naming the text when it is not the form to_ordered_text writes.
+[[nodiscard]] Result<NodeStamp> parse_ordered_text(std::string_view text);
 
 class Hlc {
  public:

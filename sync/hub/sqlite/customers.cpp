@@ -109,7 +109,7 @@ Result<std::optional<CustomerProfile>> SqliteStorage::read_customer(std::string_
 // Runs inside the caller's transaction.
 Result<bool> SqliteStorage::merge_customer(std::string_view customer_id,
                                            const std::vector<std::pair<std::string, std::string>>& fields,
-                                           const Hlc& stamp) {
+                                           const proto::NodeStamp& stamp) {
   auto existing = read_customer(customer_id);
   if (!existing) return fail(existing.error());
   const bool created = !*existing;
@@ -119,14 +119,14 @@ Result<bool> SqliteStorage::merge_customer(std::string_view customer_id,
   for (const auto& [field, value] : fields) {
     auto it = c.field_hlc.find(field);
     if (it != c.field_hlc.end()) {
-      auto stored = parse_hlc(it->second);
+      auto stored = proto::parse_ordered_text(it->second);
       if (!stored) return fail(Error(Errc::corrupt, stored.error().message()));
       if (!(*stored < stamp)) continue;  // a later write already set this field
     }
     const auto old_region = c.home_region;
     if (auto s = set_field(c, field, value); !s) return fail(s.error());
     region_changed = region_changed || (field == "home_region" && old_region != c.home_region);
-    c.field_hlc[field] = to_string(stamp);
+    c.field_hlc[field] = proto::to_ordered_text(stamp);
     if (auto s = sql::run(db_,
                           "INSERT INTO customer_field (customer_id, field, hlc) VALUES (?, ?, ?) "
                           "ON CONFLICT (customer_id, field) DO UPDATE SET hlc = excluded.hlc",

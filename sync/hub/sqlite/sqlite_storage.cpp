@@ -134,17 +134,17 @@ Result<MutationResult> SqliteStorage::push_one(std::string_view node_id, const I
             db_,
             "INSERT INTO quarantine (node_id, mutation_id, kind, hlc, schema_version, payload, reason, "
             "quarantined_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            "quarantining a mutation", node_id, m.mutation_id, m.kind, to_string(m.hlc), m.schema_version,
-            m.payload, r.reason, now_ms());
+            "quarantining a mutation", node_id, m.mutation_id, m.kind, proto::to_ordered_text(m.hlc),
+            m.schema_version, m.payload, r.reason, now_ms());
         !q) {
       return MutationResult{m.mutation_id, Outcome::retry, q.error().what()};
     }
   }
   if (auto s = db_.exec("RELEASE apply_mutation"); !s)
     return MutationResult{m.mutation_id, Outcome::retry, s.error().what()};
-  if (auto s =
-          sql::run(db_, "UPDATE node SET last_mutation_id = ?, last_applied_hlc_ms = ? WHERE node_id = ?",
-                   "advancing the watermark", m.mutation_id, m.hlc.wall_ms, node_id);
+  if (auto s = sql::run(
+          db_, "UPDATE node SET last_mutation_id = ?, last_applied_hlc_ms = ? WHERE node_id = ?",
+          "advancing the watermark", m.mutation_id, static_cast<std::int64_t>(m.hlc.physical_ms()), node_id);
       !s) {
     return MutationResult{m.mutation_id, Outcome::retry, s.error().what()};
   }
@@ -153,31 +153,33 @@ Result<MutationResult> SqliteStorage::push_one(std::string_view node_id, const I
   return r;
 }
 
-Status SqliteStorage::observe_hlc(const Hlc& seen) {
+Status SqliteStorage::observe_hlc(const proto::NodeStamp& seen) {
   auto current = db_.query_one<std::string>("SELECT hlc FROM hub_clock WHERE singleton = 1");
   if (!current) return fail(current.error());
   if (*current) {
-    auto parsed = parse_hlc(**current);
+    auto parsed = proto::parse_ordered_text(**current);
     if (parsed && !(*parsed < seen)) return {};
   }
   return sql::run(
       db_,
       "INSERT INTO hub_clock (singleton, hlc) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET "
       "hlc = excluded.hlc",
-      "advancing the hub clock", to_string(seen));
+      "advancing the hub clock", proto::to_ordered_text(seen));
 }
 
 // Call inside a transaction: the stamp and the write it stamps commit together.
-Result<Hlc> SqliteStorage::stamp_hlc() {
+Result<proto::NodeStamp> SqliteStorage::stamp_hlc() {
   auto current = db_.query_one<std::string>("SELECT hlc FROM hub_clock WHERE singleton = 1");
   if (!current) return fail(current.error());
-  Hlc last;
+  proto::Hlc clock;
   if (*current) {
-    auto parsed = parse_hlc(**current);
+    auto parsed = proto::parse_ordered_text(**current);
     if (!parsed) return fail(Error(Errc::corrupt, parsed.error().message()).with_context("hub clock"));
-    last = *parsed;
+    clock = proto::Hlc(parsed->stamp);
   }
-  Hlc next = next_hlc(last, now_ms(), "hub");
+  auto stamp = clock.now(now_ms());
+  if (!stamp) return fail(stamp.error().with_context("stamping a hub write"));
+  proto::NodeStamp next{*stamp, "hub"};
   if (auto s = observe_hlc(next); !s) return fail(s.error());
   return next;
 }

@@ -71,13 +71,13 @@ class SqliteStorage final : public HubStorage {
   Status apply_shift_event(std::string_view node_id, const IncomingMutation& m);
   Status apply_edge_customer(const IncomingMutation& m);
   Status write_order_effects(std::string_view node_id, const EdgeOrder& order);
-  Status observe_hlc(const Hlc& seen);
-  Result<Hlc> stamp_hlc();
+  Status observe_hlc(const proto::NodeStamp& seen);
+  Result<proto::NodeStamp> stamp_hlc();
 
   // customers and loyalty (customers.cpp)
   Result<bool> merge_customer(std::string_view customer_id,
                               const std::vector<std::pair<std::string, std::string>>& fields,
-                              const Hlc& stamp);
+                              const proto::NodeStamp& stamp);
   Result<std::optional<CustomerProfile>> read_customer(std::string_view customer_id);
   Status publish_customer(const CustomerProfile& c);
   Result<bool> insert_loyalty(const LoyaltyEntry& e, std::optional<std::string> origin_node,

@@ -54,7 +54,7 @@ class HubTest : public ::testing::Test {
     IncomingMutation m;
     m.node_id = node;
     m.mutation_id = id;
-    m.hlc = Hlc{hlc_ms, 0, node};
+    m.hlc = proto::NodeStamp{proto::hlc_stamp({static_cast<std::uint64_t>(hlc_ms), 0}), node};
     m.schema_version = 3;
     m.kind = std::move(kind);
     m.payload = std::move(payload);

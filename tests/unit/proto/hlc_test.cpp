@@ -152,5 +152,32 @@ TEST(Hlc, HubRefusesStampsFarAheadOfItsClock) {
   EXPECT_TRUE(check_remote_hlc(hlc_stamp({0, 1}), kNov2023, 60'000));
 }
 
+TEST(Hlc, NodeStampsBreakTiesByNodeAndTheirTextSortsLikeThem) {
+  const NodeStamp a{hlc_stamp({kNov2023, 3}), "node-a"};
+  const NodeStamp b{hlc_stamp({kNov2023, 3}), "node-b"};
+  const NodeStamp later{hlc_stamp({kNov2023, 4}), "node-a"};
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, later);
+  EXPECT_EQ(to_ordered_text(a), "001700000000000.00003.node-a");
+  EXPECT_LT(to_ordered_text(a), to_ordered_text(b));
+  EXPECT_LT(to_ordered_text(b), to_ordered_text(later));
+  // The counter's full 16 bits fit the five digits, so text order still follows stamp order.
+  const NodeStamp top{hlc_stamp({kNov2023, static_cast<std::uint16_t>(kHlcMaxLogical)}), "hub"};
+  EXPECT_LT(to_ordered_text(top), to_ordered_text({hlc_stamp({kNov2023 + 1, 0}), "hub"}));
+  auto back = parse_ordered_text(to_ordered_text(top));
+  ASSERT_TRUE(back) << back.error().what();
+  EXPECT_EQ(*back, top);
+}
+
+TEST(Hlc, OrderedTextRefusesWhatItDoesNotWrite) {
+  for (const char* bad : {"", "1700000000000.3", "00170000000000x.00003.n", "001700000000000.0000x.n",
+                          "001700000000000.99999.n", "001700000000000-00003.n"}) {
+    auto r = parse_ordered_text(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().kind(), Errc::invalid_argument);
+    EXPECT_NE(r.error().message().find("WWWWWWWWWWWWWWW.LLLLL.node"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace storeedge::sync::proto

@@ -147,6 +147,37 @@ TEST_F(Returns, OnlineOrderOfTheStoreCanBeReturnedAtTheTill) {
   EXPECT_EQ(stock_of("SHOE"), 1);
 }
 
+// An online order pulled from the hub has no receipt number and no tenders here (paid online): it
+// is returned by its order id, refunded in cash, and the return names it as its original.
+TEST_F(Returns, OnlineOrderWithoutReceiptNumberIsReturnedByItsOrderId) {
+  ASSERT_TRUE(db().exec(
+      "INSERT INTO sales_order (order_id, kind, channel, status, store_code, customer_id, currency, "
+      "total_cents, tax_cents, created_at_ms) VALUES ('web-2', 'sale', 'web', 'collected', '0001', "
+      "'cust-ana', 'EUR', 2000, 347, 0);"
+      "INSERT INTO order_line (order_id, line_no, sku, description, quantity, unit_price_cents, gross_cents, "
+      "net_cents, tax_class, rate_bp) VALUES ('web-2', 1, 'MUG', 'Mug', 2, 1000, 2000, 2000, 'general', "
+      "2100);"));
+  auto ret = give_back("web-2", {{1, 1}});
+  ASSERT_TRUE(ret) << ret.error().what();
+  EXPECT_EQ(ret->refunded, 1000);
+  EXPECT_EQ(stock_of("MUG"), 1);
+  const std::string where = " WHERE order_id = '" + ret->order_id + "'";
+  EXPECT_EQ(
+      db().query_one<std::string>("SELECT original_order_id || '/' || customer_id FROM sales_order" + where)
+          .value()
+          .value(),
+      "web-2/cust-ana");
+  EXPECT_EQ(count("SELECT amount_cents FROM order_tender" + where + " AND kind = 'cash'"), -1000);
+  auto pending = db().exec(
+      "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, total_cents, "
+      "tax_cents, "
+      "created_at_ms) VALUES ('web-3', 'sale', 'web', 'pending', '0001', 'EUR', 500, 87, 0)");
+  ASSERT_TRUE(pending);
+  auto not_yet = give_back("web-3", {{1, 1}});
+  ASSERT_FALSE(not_yet);
+  EXPECT_EQ(not_yet.error().kind(), Errc::conflict) << "an order not collected yet cannot come back";
+}
+
 TEST_F(Returns, BadRequestsAreClearErrors) {
   domain::Cart cart = cash_paid_cart({units("A", 100)});
   const CompletedSale sale = sell(cart);

@@ -1,0 +1,150 @@
+#include "edge/store/pickups.hpp"
+
+#include <boost/json.hpp>
+
+#include "edge/store/journal.hpp"
+#include "platform/sqlite/transaction.hpp"
+
+namespace storeedge::store {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kColumns =
+    "SELECT order_id, channel, status, customer_id, currency, total_cents, created_at_ms, store_code "
+    "FROM sales_order ";
+
+struct Row {
+  Pickup pickup;
+  std::string store_code;
+};
+
+Status read_lines(sqlite::Database& db, Pickup& p) {
+  auto stmt = db.cached(
+      "SELECT line_no, sku, description, quantity FROM order_line WHERE order_id = ? "
+      "ORDER BY line_no");
+  if (!stmt) return fail(stmt.error());
+  if (auto s = (*stmt)->bind_all(p.order_id); !s) return s;
+  while (true) {
+    auto row = (*stmt)->step();
+    if (!row) return fail(row.error().with_context("reading the lines of order " + p.order_id));
+    if (!*row) return {};
+    p.lines.push_back(PickupLine{(*stmt)->get<std::int64_t>(0), (*stmt)->get<std::string>(1),
+                                 (*stmt)->get<std::string>(2), (*stmt)->get<std::int64_t>(3)});
+  }
+}
+
+Row read_row(const sqlite::Statement& s) {
+  Row r;
+  r.pickup.order_id = s.get<std::string>(0);
+  r.pickup.channel = s.get<std::string>(1);
+  r.pickup.status = s.get<std::string>(2);
+  r.pickup.customer_id = s.get<std::optional<std::string>>(3);
+  r.pickup.currency = s.get<std::string>(4);
+  r.pickup.total_cents = s.get<std::int64_t>(5);
+  r.pickup.created_at_ms = s.get<std::int64_t>(6);
+  r.store_code = s.get<std::string>(7);
+  return r;
+}
+
+Result<Row> find_online_order(sqlite::Database& db, std::string_view order_id) {
+  auto stmt = db.cached(std::string(kColumns) + "WHERE order_id = ? AND channel IN ('web', 'app')");
+  if (!stmt) return fail(stmt.error());
+  if (auto s = (*stmt)->bind_all(order_id); !s) return fail(s.error());
+  auto row = (*stmt)->step();
+  if (!row) return fail(row.error().with_context("reading order " + std::string(order_id)));
+  if (!*row) {
+    return fail(Errc::not_found, "no online order " + std::string(order_id) +
+                                     " for this store (it may not have reached this till yet)");
+  }
+  Row r = read_row(**stmt);
+  (*stmt)->reset();
+  return r;
+}
+
+// The refusals a cashier sees, in the words of the counter: why this order cannot move to `to`.
+Status check_move(const Row& r, std::string_view store_code, std::string_view to) {
+  const Pickup& p = r.pickup;
+  if (r.store_code != store_code) {
+    return fail(Errc::conflict, "order " + p.order_id + " is for store " + r.store_code +
+                                    ", not this store (" + std::string(store_code) + ")");
+  }
+  if (p.status == "cancelled") {
+    return fail(Errc::conflict, "order " + p.order_id + " was cancelled online: do not hand it over");
+  }
+  if (p.status == "collected") {
+    return fail(Errc::conflict, "order " + p.order_id + " was already collected");
+  }
+  if (to == "collected" && p.status != "ready_for_pickup") {
+    return fail(Errc::conflict, "order " + p.order_id + " is " + p.status +
+                                    ", not ready for pickup yet: mark it ready when it is packed");
+  }
+  if (to == "ready_for_pickup" && p.status != "pending" && p.status != "ready_for_pickup") {
+    return fail(Errc::conflict, "order " + p.order_id + " is " + p.status + " and cannot be made ready");
+  }
+  return {};
+}
+
+Result<Pickup> move_status(sqlite::Database& db, std::string_view store_code, std::string_view order_id,
+                           std::string_view to, std::string_view actor, const Clock& clock) {
+  const std::string what = "marking order " + std::string(order_id) + " " + std::string(to);
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) return fail(tx.error().with_context(what));
+  auto row = find_online_order(db, order_id);
+  if (!row) return fail(row.error());
+  if (auto s = check_move(*row, store_code, to); !s) return fail(s.error());
+  Pickup p = std::move(row->pickup);
+  if (auto s = read_lines(db, p); !s) return fail(s.error());
+  if (p.status == to) return p;  // marked ready twice: nothing to record
+  const std::int64_t now = unix_millis(clock.now());
+  auto up = db.cached("UPDATE sales_order SET status = ? WHERE order_id = ?");
+  if (!up) return fail(up.error());
+  if (auto s = (*up)->bind_all(to, p.order_id); !s) return fail(s.error());
+  if (auto s = (*up)->run(); !s) return fail(s.error().with_context(what));
+  const std::string details = json::serialize(json::object{{"from", p.status}, {"to", to}});
+  if (auto s = append_audit(db, now, {std::string(actor), "pickup." + std::string(to), p.order_id, details});
+      !s) {
+    return fail(s.error().with_context(what));
+  }
+  const std::string payload =
+      json::serialize(json::object{{"order_id", p.order_id}, {"status", to}, {"at_ms", now}});
+  if (auto s = enqueue_mutation(db, now, {"order.status", p.order_id, payload}); !s) {
+    return fail(s.error().with_context(what));
+  }
+  if (auto s = tx->commit(); !s) return fail(s.error().with_context(what));
+  p.status = std::string(to);
+  return p;
+}
+
+}  // namespace
+
+Result<std::vector<Pickup>> open_pickups(sqlite::Database& db, std::string_view store_code) {
+  auto stmt = db.cached(std::string(kColumns) +
+                        "WHERE channel IN ('web', 'app') AND store_code = ? AND status IN ('pending', "
+                        "'ready_for_pickup') ORDER BY created_at_ms, order_id");
+  if (!stmt) return fail(stmt.error());
+  if (auto s = (*stmt)->bind_all(store_code); !s) return fail(s.error());
+  std::vector<Pickup> out;
+  while (true) {
+    auto row = (*stmt)->step();
+    if (!row) return fail(row.error().with_context("listing the store's pickups"));
+    if (!*row) break;
+    out.push_back(read_row(**stmt).pickup);
+  }
+  for (auto& p : out) {
+    if (auto s = read_lines(db, p); !s) return fail(s.error());
+  }
+  return out;
+}
+
+Result<Pickup> mark_pickup_ready(sqlite::Database& db, std::string_view store_code, std::string_view order_id,
+                                 std::string_view actor, const Clock& clock) {
+  return move_status(db, store_code, order_id, "ready_for_pickup", actor, clock);
+}
+
+Result<Pickup> collect_pickup(sqlite::Database& db, std::string_view store_code, std::string_view order_id,
+                              std::string_view actor, const Clock& clock) {
+  return move_status(db, store_code, order_id, "collected", actor, clock);
+}
+
+}  // namespace storeedge::store
