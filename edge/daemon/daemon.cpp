@@ -61,6 +61,7 @@ class EdgeDaemon {
                      .ca_file = config_.hub_ca_file,
                      .enrollment_token = config_.enrollment_token,
                      .interval = config_.sync_interval,
+                     .push_batch = config_.push_batch,
                      .replica_path = config_.replica_path(),
                      .data_dir = config_.data_dir,
                      .store_code = config_.store_code,

@@ -64,6 +64,7 @@ void SyncRunner::run() {
 
   sync::client::SyncOptions sync_options;
   sync_options.pull.store_code = settings_.store_code;
+  sync_options.relay.max_batch = settings_.push_batch;
   sync::client::SyncClient client(*replica, **transport, *key, clock, sync::client::system_random(),
                                   sync_options);
   while (true) {

@@ -21,6 +21,7 @@ struct SyncSettings {
   std::filesystem::path ca_file;
   std::string enrollment_token;
   std::chrono::milliseconds interval{2000};
+  std::size_t push_batch = 500;  // outbox rows per push
   std::filesystem::path replica_path;
   std::filesystem::path data_dir;
   std::string store_code;
