@@ -7,6 +7,7 @@
 // Prints, as `bench: NAME VALUE UNIT`:
 //   drain_orders_per_s        N / time from the first push to the last acknowledged reply
 //   drain_push_p50/p99        latency of one push (one batch) as the relay sees it
+//   edge/hub_cpu_per_order    CPU time (user + system) each side spent per order while draining
 //   edge_peak_rss / hub_peak_rss  VmHWM of this process (the edge; reset after set-up) and storehub
 //   bare_commit_p50           the physical reference: one fsync'd one-row SQLite commit
 // and checks that hub.db holds exactly N orders of this node, each once.
@@ -88,6 +89,8 @@ int run(const Args& args) {
   std::vector<double> push_ms;
   std::int64_t acknowledged = 0;
   int failures = 0;
+  const double edge_cpu_start = cpu_ms(getpid());
+  const double hub_cpu_start = cpu_ms(hub.pid());
   const auto start = SteadyClock::now();
   const auto deadline = start + std::chrono::minutes(30);
   while (SteadyClock::now() < deadline) {
@@ -104,6 +107,8 @@ int run(const Args& args) {
     if (r->rejected != 0) std::fprintf(stderr, "drain_bench: rejected %s\n", r->last_rejection.c_str());
   }
   const double seconds = ms_between(start, SteadyClock::now()) / 1000;
+  const double edge_cpu = cpu_ms(getpid()) - edge_cpu_start;
+  const double hub_cpu = cpu_ms(hub.pid()) - hub_cpu_start;
   const std::int64_t edge_rss = peak_rss_kib(getpid());
   const std::int64_t hub_rss = peak_rss_kib(hub.pid());
   if (auto s = hub.stop(); !s) return failed("stopping storehub", s.error());
@@ -133,6 +138,9 @@ int run(const Args& args) {
   print("drain_pushes", static_cast<double>(push_ms.size()), "count");
   print("drain_push_p50", percentile(push_ms, 0.5), "ms");
   print("drain_push_p99", percentile(push_ms, 0.99), "ms");
+  const double per_order = 1000.0 / static_cast<double>(args.orders);
+  print("edge_cpu_per_order", edge_cpu * per_order, "us");
+  print("hub_cpu_per_order", hub_cpu * per_order, "us");
   print("edge_peak_rss", static_cast<double>(edge_rss) / 1024, "MiB");
   print("hub_peak_rss", static_cast<double>(hub_rss) / 1024, "MiB");
   print("bare_commit_p50", *bare, "ms");

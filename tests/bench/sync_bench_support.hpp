@@ -25,6 +25,8 @@ double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_c
 
 // VmHWM (peak resident set) of a process in KiB, 0 when unreadable.
 std::int64_t peak_rss_kib(pid_t pid);
+// CPU time (user + system) a process has used so far, in ms; -1 when unreadable.
+double cpu_ms(pid_t pid);
 // Resets this process's VmHWM to its current RSS (/proc/self/clear_refs), so that a peak measured
 // afterwards is the peak of what follows, not of the set-up.
 void reset_peak_rss();

@@ -193,6 +193,7 @@ int run(const Args& args) {
     }
     cv.wait(lock, [&] { return go; });
   };
+  const double hub_cpu_start = cpu_ms(hub.pid());
   std::vector<std::thread> threads;
   for (auto& t : terminals) {
     threads.emplace_back(
@@ -200,6 +201,7 @@ int run(const Args& args) {
   }
   for (auto& th : threads) th.join();
   const double seconds = ms_between(start, SteadyClock::now()) / 1000;
+  const double hub_cpu = cpu_ms(hub.pid()) - hub_cpu_start;
   const std::int64_t hub_rss = peak_rss_kib(hub.pid());
   if (auto s = hub.stop(); !s) return failed("stopping storehub", s.error());
 
@@ -235,6 +237,7 @@ int run(const Args& args) {
   print("terminals_pushes", static_cast<double>(push_ms.size()), "count");
   print("terminals_push_p50", percentile(push_ms, 0.5), "ms");
   print("terminals_push_p99", percentile(push_ms, 0.99), "ms");
+  print("hub_cpu_per_order", hub_cpu * 1000.0 / static_cast<double>(total), "us");
   print("hub_peak_rss", static_cast<double>(hub_rss) / 1024, "MiB");
   print("bare_commit_p50", *bare, "ms");
   print("terminals_push_p50_vs_bare_commit", percentile(push_ms, 0.5) / *bare, "x");
