@@ -1,6 +1,6 @@
 # Every third-party library comes from a Debian 12 package (scripts/deps.txt); nothing is fetched.
 set(Boost_NO_WARN_NEW_VERSIONS ON)
-find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json)
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json url)
 find_package(Threads REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(CURL REQUIRED)
@@ -13,6 +13,12 @@ find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 find_package(tomlplusplus REQUIRED)
+# libcsv (libcsv-dev) ships no CMake or pkg-config file.
+find_path(LIBCSV_INCLUDE_DIR csv.h REQUIRED)
+find_library(LIBCSV_LIBRARY csv REQUIRED)
+add_library(libcsv::csv UNKNOWN IMPORTED)
+set_target_properties(libcsv::csv PROPERTIES IMPORTED_LOCATION "${LIBCSV_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${LIBCSV_INCLUDE_DIR}")
 if(STOREEDGE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -82,6 +82,21 @@ Result<bool> ConfigFile::boolean(std::string_view key, bool fallback) {
   return *node.value<bool>();
 }
 
+Result<std::vector<std::string>> ConfigFile::strings(std::string_view key) {
+  impl_->asked.emplace(key);
+  auto node = impl_->table.at_path(key);
+  std::vector<std::string> out;
+  if (!node) return out;
+  const auto* array = node.as_array();
+  if (array == nullptr) return fail(key_error(key, "must be an array of strings"));
+  for (const auto& item : *array) {
+    const auto* text = item.as_string();
+    if (text == nullptr) return fail(key_error(key, "must be an array of strings"));
+    out.push_back(text->get());
+  }
+  return out;
+}
+
 Result<std::string> ConfigFile::choice(std::string_view key, std::string fallback,
                                        const std::vector<std::string>& allowed) {
   auto v = string(key, std::move(fallback));

@@ -30,6 +30,8 @@ class ConfigFile {
   Result<std::int64_t> integer(std::string_view key, std::int64_t fallback, std::int64_t min,
                                std::int64_t max);
   Result<bool> boolean(std::string_view key, bool fallback);
+  // An array of strings; missing -> empty.
+  Result<std::vector<std::string>> strings(std::string_view key);
   // A string that must be one of `allowed`.
   Result<std::string> choice(std::string_view key, std::string fallback,
                              const std::vector<std::string>& allowed);

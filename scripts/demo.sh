@@ -28,7 +28,14 @@ data_dir = "hub"
 [http]
 address = "127.0.0.1"
 port = 0
+[tls]
+cert_file = "hub/tls/server.pem"
+key_file = "hub/tls/server.key"
 TOML
+# The hub serves HTTPS with its own private CA, made once and kept between runs.
+if [ ! -s "$demo/hub/tls/server.pem" ]; then
+  "$bin/storehub" --config "$demo/storehub.toml" init-tls --host 127.0.0.1 --host localhost >/dev/null
+fi
 
 pids=()
 stop() {
@@ -64,7 +71,8 @@ data_dir = "edge-0001-01"
 address = "127.0.0.1"
 port = 0
 [sync]
-hub_url = "http://$hub"
+hub_url = "https://$hub"
+ca_file = "hub/tls/ca.pem"
 enrollment_token = "$token"
 TOML
 "$bin/storectl" load-demo-data --if-empty --config "$demo/storeedged.toml"
@@ -75,9 +83,9 @@ edge=$(wait_for_address "$demo/edge-0001-01/storeedged.addr" "${pids[1]}" storee
 cat <<TXT
 
 storeedge demo store is running.
-  storehub    http://$hub/health
+  storehub    https://$hub/health  (curl --cacert $demo/hub/tls/ca.pem https://$hub/health)
   storeedged  http://$edge/health      (store 0001, till 01)
-  hub admin   http://$hub/admin/v1/nodes
+  hub admin   https://$hub/admin/v1/nodes
   logs        $demo/logs/storehub.log
               $demo/logs/storeedged.log
   status      $bin/storectl status --config $demo/storeedged.toml
@@ -86,8 +94,9 @@ What runs today: both daemons with their SQLite databases, health endpoints, cle
 config reload (kill -HUP); the edge replica holds the demo store (5,000 products with EAN-13s,
 weighed fruit and deli, promotions, 1,000 customers with loyalty cards, online orders ready for
 pickup) and sells through its local API (docs/api.md); the till enrolls with the hub and pushes
-every sale to it (storehub's /admin/v1/nodes shows it). TLS, the channel API and the POS/kiosk
-pages arrive with the open sync and UI work.
+every sale to it over HTTPS, trusting the private CA that storehub init-tls made
+(storehub's /admin/v1/nodes shows it). The channel API and the POS/kiosk pages arrive with the
+open sync and UI work.
 Press Ctrl-C to stop.
 TXT
 "$bin/storectl" status --config "$demo/storeedged.toml" || true

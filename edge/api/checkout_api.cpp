@@ -8,6 +8,7 @@
 #include "edge/domain/fiscal/verifactu_recorder.hpp"
 #include "edge/store/catalog.hpp"
 #include "edge/store/customers.hpp"
+#include "edge/store/gift_cards.hpp"
 #include "edge/store/sales.hpp"
 #include "platform/log.hpp"
 
@@ -212,7 +213,9 @@ http::Response CheckoutApi::void_line(const http::Request& req) {
   return cart_response(**cart);
 }
 
-// Cash or card. The first tender freezes the cart's totals (begin_tendering).
+// Cash, card or gift card. The first tender freezes the cart's totals (begin_tendering). A gift card
+// pays at most what this till may spend from it offline (store/gift_cards.hpp); the sale's commit
+// checks that again inside its transaction.
 http::Response CheckoutApi::tender(const http::Request& req) {
   auto body = parse_object(req.body);
   if (!body) return error_response(body.error());
@@ -224,15 +227,26 @@ http::Response CheckoutApi::tender(const http::Request& req) {
   auto cart = find_cart(*id);
   if (!cart) return error_response(cart.error());
   Cart& c = **cart;
-  if (*kind != "cash" && *kind != "card") {
+  if (*kind != "cash" && *kind != "card" && *kind != "gift_card") {
     return error_response(
-        Error(Errc::invalid_argument, "\"kind\" must be cash or card, got \"" + *kind + "\""));
+        Error(Errc::invalid_argument, "\"kind\" must be cash, card or gift_card, got \"" + *kind + "\""));
+  }
+  const std::int64_t now_ms = unix_millis(clock_.now());
+  std::optional<domain::GiftCardTender> gift;
+  if (*kind == "gift_card") {
+    auto card = required_string(*body, "card_id");
+    if (!card) return error_response(card.error());
+    auto funds = store::gift_card_funds(replica_.db(), *card, now_ms);
+    if (!funds) return error_response(funds.error());
+    gift = domain::GiftCardTender{*card, funds->spendable, *amount};
   }
   Cart attempt = c;  // a refused tender must not leave the cart half-way into tendering
   if (attempt.state() == domain::CartState::open) {
-    if (auto s = attempt.begin_tendering(unix_millis(clock_.now())); !s) return error_response(s.error());
+    if (auto s = attempt.begin_tendering(now_ms); !s) return error_response(s.error());
   }
-  auto outcome = *kind == "cash" ? attempt.pay_cash(*amount) : attempt.pay_card(terminal_, *amount);
+  auto outcome = *kind == "cash"   ? attempt.pay_cash(*amount)
+                 : *kind == "card" ? attempt.pay_card(terminal_, *amount)
+                                   : attempt.pay_gift_card(*gift);
   if (!outcome) return error_response(outcome.error());
   if (!outcome->accepted) {
     return http::error_response(402, "declined", "card declined: " + outcome->decline_reason);

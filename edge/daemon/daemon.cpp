@@ -62,6 +62,8 @@ class EdgeDaemon {
                      .enrollment_token = config_.enrollment_token,
                      .interval = config_.sync_interval,
                      .push_batch = config_.push_batch,
+                     .request_timeout = config_.sync_request_timeout,
+                     .backoff_cap = config_.sync_backoff_cap,
                      .replica_path = config_.replica_path(),
                      .data_dir = config_.data_dir,
                      .store_code = config_.store_code,

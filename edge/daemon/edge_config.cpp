@@ -90,6 +90,9 @@ Result<EdgeConfig> load_edge_config(const std::filesystem::path& path) {
   auto ca = file->string("sync.ca_file", "");
   if (!ca) return fail(ca.error());
   c.hub_ca_file = *ca;
+  if (!c.hub_ca_file.empty() && c.hub_ca_file.is_relative()) {
+    c.hub_ca_file = (std::filesystem::absolute(path).parent_path() / c.hub_ca_file).lexically_normal();
+  }
   auto token = file->string("sync.enrollment_token", "");
   if (!token) return fail(token.error());
   c.enrollment_token = *token;
@@ -99,6 +102,12 @@ Result<EdgeConfig> load_edge_config(const std::filesystem::path& path) {
   auto batch = file->integer("sync.push_batch", static_cast<std::int64_t>(c.push_batch), 1, 10'000);
   if (!batch) return fail(batch.error());
   c.push_batch = static_cast<std::size_t>(*batch);
+  auto timeout = file->integer("sync.request_timeout_ms", c.sync_request_timeout.count(), 100, 600'000);
+  if (!timeout) return fail(timeout.error());
+  c.sync_request_timeout = std::chrono::milliseconds(*timeout);
+  auto backoff = file->integer("sync.backoff_max_ms", c.sync_backoff_cap.count(), 100, 3'600'000);
+  if (!backoff) return fail(backoff.error());
+  c.sync_backoff_cap = std::chrono::milliseconds(*backoff);
 
   if (auto s = file->check_unknown_keys(); !s) return fail(s.error());
   return c;

@@ -27,12 +27,14 @@ struct EdgeConfig {
   std::string enrollment_token;                           // sync.enrollment_token
   std::chrono::milliseconds sync_interval{2000};          // sync.interval_ms
   std::size_t push_batch = 500;                           // sync.push_batch: outbox rows per push
+  std::chrono::milliseconds sync_request_timeout{20000};  // sync.request_timeout_ms
+  std::chrono::milliseconds sync_backoff_cap{60000};      // sync.backoff_max_ms
 
   std::filesystem::path replica_path() const { return data_dir / "replica.db"; }
   std::filesystem::path address_file() const { return data_dir / "storeedged.addr"; }
 };
 
-// Reads and validates the file; relative data_dir paths are resolved against the file's directory.
+// Reads and validates the file; relative paths (data_dir, ca_file) are resolved against the file's directory.
 [[nodiscard]] Result<EdgeConfig> load_edge_config(const std::filesystem::path& path);
 
 }  // namespace storeedge::daemon

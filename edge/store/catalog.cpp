@@ -5,6 +5,8 @@
 #include <array>
 #include <limits>
 
+#include <sqlite3.h>
+
 #include "edge/domain/scan/gtin.hpp"
 #include "edge/domain/scan/variable_measure.hpp"
 
@@ -116,36 +118,50 @@ Status CatalogRepository::upsert_tax_rate(const domain::TaxRate& rate, std::stri
   return (*stmt)->run();
 }
 
+// A new product (every product of a bootstrap) costs two statements, as a bare insert does: the
+// product and its GTINs. An existing one is updated and its GTINs replaced. The tax class and, for
+// prices, the product are checked by the schema's foreign keys; their failure becomes the clear error.
 Status CatalogRepository::upsert_product(const domain::Product& p, bool active) {
   if (auto s = require_transaction("upserting a product"); !s) return s;
   if (p.sku.empty()) return fail(Errc::invalid_argument, "product without a SKU");
   if (p.name.empty()) return fail(Errc::invalid_argument, "SKU '" + p.sku + "': product without a name");
   auto gtins = normalised_gtins(p);
   if (!gtins) return fail(gtins.error());
-  auto known = db_->query_one<std::int64_t>("SELECT 1 FROM tax_rate WHERE tax_class = ?", p.tax_class);
-  if (!known) return fail(known.error());
-  if (!*known) {
-    return fail(Errc::invalid_argument, "SKU '" + p.sku + "': unknown tax class '" + p.tax_class + "'");
-  }
-
-  auto product = db_->cached(
-      "INSERT INTO product (sku, name, category, tax_class, sold_by, age_restricted, active) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name, "
-      "category = excluded.category, tax_class = excluded.tax_class, sold_by = excluded.sold_by, "
-      "age_restricted = excluded.age_restricted, active = excluded.active");
-  if (!product) return fail(product.error());
+  const auto written = [&](Status s) -> Status {
+    if (s) return s;
+    if (s.error().code() == SQLITE_CONSTRAINT_FOREIGNKEY) {
+      return fail(Errc::invalid_argument, "SKU '" + p.sku + "': unknown tax class '" + p.tax_class + "'");
+    }
+    return fail(s.error().with_context("writing SKU '" + p.sku + "'"));
+  };
   const std::string_view sold_by = p.sold_by == domain::SoldBy::weight ? "weight" : "unit";
-  if (auto s = (*product)->bind_all(p.sku, p.name, p.category, p.tax_class, sold_by, int{p.age_restricted},
-                                    int{active});
+  auto insert_product = db_->cached(
+      "INSERT INTO product (sku, name, category, tax_class, sold_by, age_restricted, active) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO NOTHING");
+  if (!insert_product) return fail(insert_product.error());
+  if (auto s =
+          (*insert_product)
+              ->bind_all(p.sku, p.name, p.category, p.tax_class, sold_by, int{p.age_restricted}, int{active});
       !s) {
     return s;
   }
-  if (auto s = (*product)->run(); !s) return fail(s.error().with_context("writing SKU '" + p.sku + "'"));
-
-  auto drop = db_->cached("DELETE FROM product_gtin WHERE sku = ?");
-  if (!drop) return fail(drop.error());
-  if (auto s = (*drop)->bind_all(p.sku); !s) return s;
-  if (auto s = (*drop)->run(); !s) return s;
+  if (auto s = written((*insert_product)->run()); !s) return s;
+  if (db_->changes() == 0) {  // it existed: update it and drop its GTINs before writing the new ones
+    auto update = db_->cached(
+        "UPDATE product SET name = ?, category = ?, tax_class = ?, sold_by = ?, age_restricted = ?, "
+        "active = ? WHERE sku = ?");
+    if (!update) return fail(update.error());
+    if (auto s = (*update)->bind_all(p.name, p.category, p.tax_class, sold_by, int{p.age_restricted},
+                                     int{active}, p.sku);
+        !s) {
+      return s;
+    }
+    if (auto s = written((*update)->run()); !s) return s;
+    auto drop = db_->cached("DELETE FROM product_gtin WHERE sku = ?");
+    if (!drop) return fail(drop.error());
+    if (auto s = (*drop)->bind_all(p.sku); !s) return s;
+    if (auto s = (*drop)->run(); !s) return s;
+  }
   auto insert = db_->cached(
       "INSERT INTO product_gtin (gtin14, sku) VALUES (?, ?) ON CONFLICT (gtin14) DO UPDATE SET sku = "
       "excluded.sku");
@@ -159,16 +175,13 @@ Status CatalogRepository::upsert_product(const domain::Product& p, bool active) 
 
 Status CatalogRepository::upsert_price(const domain::Price& price) {
   if (auto s = require_transaction("upserting a price"); !s) return s;
-  const std::string what = "price of SKU '" + price.sku + "' in store '" + price.store + "'";
-  if (price.store.empty()) return fail(Errc::invalid_argument, what + ": no store code");
-  if (price.unit_price < 0) return fail(Errc::invalid_argument, what + ": negative price");
+  const auto what = [&] { return "price of SKU '" + price.sku + "' in store '" + price.store + "'"; };
+  if (price.store.empty()) return fail(Errc::invalid_argument, what() + ": no store code");
+  if (price.unit_price < 0) return fail(Errc::invalid_argument, what() + ": negative price");
   const std::int64_t from = price.valid_from.value_or(0);
   if (price.valid_to && *price.valid_to <= from) {
-    return fail(Errc::invalid_argument, what + ": validity window is empty");
+    return fail(Errc::invalid_argument, what() + ": validity window is empty");
   }
-  auto known = db_->query_one<std::int64_t>("SELECT 1 FROM product WHERE sku = ?", price.sku);
-  if (!known) return fail(known.error());
-  if (!*known) return fail(Errc::not_found, what + ": no product with that SKU");
   auto stmt = db_->cached(
       "INSERT INTO price (store_code, sku, valid_from_ms, valid_to_ms, unit_price_cents) VALUES (?, ?, ?, ?, "
       "?) "
@@ -177,7 +190,10 @@ Status CatalogRepository::upsert_price(const domain::Price& price) {
   if (!stmt) return fail(stmt.error());
   if (auto s = (*stmt)->bind_all(price.store, price.sku, from, price.valid_to, price.unit_price); !s)
     return s;
-  return (*stmt)->run();
+  auto s = (*stmt)->run();
+  if (!s && s.error().code() == SQLITE_CONSTRAINT_FOREIGNKEY)
+    return fail(Errc::not_found, what() + ": no product with that SKU");
+  return s;
 }
 
 Status CatalogRepository::upsert_promotion(const domain::Promotion& p) {

@@ -91,6 +91,35 @@ Result<Customer> write_customer(sqlite::Database& db, const DemoOptions& o, Rand
   return c;
 }
 
+// Gift cards the hub lets this store accept: 16-digit numbers "6280 0000 0000 NNNN", each issued
+// (and some topped up) at the hub, with an offline limit for this node; the last one is blocked.
+Status write_gift_cards(sqlite::Database& db, const DemoOptions& o, Random& rng) {
+  constexpr int kCards = 50;
+  for (int i = 1; i <= kCards; ++i) {
+    const std::string number = std::to_string(6'280'000'000'000'000LL + i);
+    const std::int64_t issued = 500 * rng.between(2, 20);  // 10.00 to 100.00
+    const char* status = i == kCards ? "blocked" : "active";
+    if (auto s = run(db,
+                     "INSERT INTO gift_card (card_id, currency, status, offline_limit_cents, granted_at_ms) "
+                     "VALUES (?, 'EUR', ?, ?, ?)",
+                     number, status, std::int64_t{5000}, o.now_ms - kDayMs);
+        !s) {
+      return s;
+    }
+    const auto entry = [&](std::int64_t amount, std::string_view kind, std::int64_t at) {
+      return run(db,
+                 "INSERT INTO gift_card_entry (entry_id, card_id, amount_cents, kind, order_id, node_id, "
+                 "created_at_ms) VALUES (?, ?, ?, ?, NULL, 'hub', ?)",
+                 rng.uuid(), number, amount, kind, at);
+    };
+    if (auto s = entry(issued, "issue", o.now_ms - 30 * kDayMs); !s) return s;
+    if (i % 5 == 0) {
+      if (auto s = entry(2500, "load", o.now_ms - 2 * kDayMs); !s) return s;
+    }
+  }
+  return {};
+}
+
 Status write_stock(sqlite::Database& db, const DemoOptions& o, Random& rng,
                    const std::vector<DemoProduct>& products) {
   for (const DemoProduct& d : products) {
@@ -253,7 +282,8 @@ Status load_people_and_orders(sqlite::Database& db, const DemoOptions& o, Random
     customers.push_back(std::move(*c));
   }
   if (auto s = write_stock(db, o, rng, products); !s) return s;
-  return write_orders(db, o, rng, products, customers);
+  if (auto s = write_orders(db, o, rng, products, customers); !s) return s;
+  return write_gift_cards(db, o, rng);
 }
 
 }  // namespace storeedge::store::demo

@@ -151,6 +151,16 @@ Status write_effects(sqlite::Database& db, const OrderRecord& o) {
       return s;
     }
   }
+  for (const GiftCardRow& g : o.gift_cards) {
+    if (auto s = run(db,
+                     "INSERT INTO gift_card_entry (entry_id, card_id, amount_cents, kind, order_id, node_id, "
+                     "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     "writing gift card " + g.kind + " of card " + g.card_id, g.entry_id, g.card_id, g.amount,
+                     g.kind, o.order_id, o.node_id, o.created_at_ms);
+        !s) {
+      return s;
+    }
+  }
   return {};
 }
 
@@ -222,6 +232,11 @@ std::string order_payload(const OrderRecord& o) {
     credits.push_back(
         json::object{{"credit_id", c.credit_id}, {"customer_id", opt(c.customer_id)}, {"amount", c.amount}});
   }
+  json::array gift_cards;
+  for (const GiftCardRow& g : o.gift_cards) {
+    gift_cards.push_back(json::object{
+        {"entry_id", g.entry_id}, {"card_id", g.card_id}, {"amount", g.amount}, {"kind", g.kind}});
+  }
   json::object doc{{"order_id", o.order_id},
                    {"kind", o.kind},
                    {"channel", o.channel},
@@ -241,6 +256,7 @@ std::string order_payload(const OrderRecord& o) {
                    {"stock", std::move(stock)},
                    {"loyalty", std::move(loyalty)},
                    {"store_credit", std::move(credits)}};
+  if (!gift_cards.empty()) doc["gift_cards"] = std::move(gift_cards);
   return json::serialize(doc);
 }
 

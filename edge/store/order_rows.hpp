@@ -58,6 +58,13 @@ struct StoreCreditRow {
   domain::Cents amount = 0;
 };
 
+struct GiftCardRow {
+  std::string entry_id;
+  std::string card_id;
+  domain::Cents amount = 0;  // negative: redeemed
+  std::string kind;          // redeem
+};
+
 struct OrderRecord {
   std::string order_id;
   std::string kind;     // sale, return
@@ -79,6 +86,7 @@ struct OrderRecord {
   std::vector<StockDelta> stock;
   std::vector<LoyaltyRow> loyalty;
   std::vector<StoreCreditRow> credits;
+  std::vector<GiftCardRow> gift_cards;
 };
 
 // A random (v4) UUID in its 36-character text form.
@@ -96,7 +104,7 @@ std::string new_uuid_v7(std::int64_t unix_ms);
                                                       std::string_view device_code);
 
 // Writes the order row and every row it owns (lines, tenders, stock moves, loyalty entries, store
-// credit). Stock is kept per SKU (one row per SKU, deltas summed).
+// credit, gift card entries). Stock is kept per SKU (one row per SKU, deltas summed).
 [[nodiscard]] Status write_order(sqlite::Database& db, const OrderRecord& order);
 
 // The outbox payload of an order: the order with lines, tenders, stock deltas and loyalty entries.

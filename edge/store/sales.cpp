@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "edge/domain/fiscal/madrid_time.hpp"
+#include "edge/store/gift_cards.hpp"
 #include "edge/store/order_commit.hpp"
 #include "edge/store/sales_detail.hpp"
 #include "platform/sqlite/transaction.hpp"
@@ -92,6 +93,35 @@ Status debit_store_credit(sqlite::Database& db, const domain::TenderLedger& ledg
     if (!customer) return fail(customer.error());
     o.credits.push_back(
         StoreCreditRow{t.reference + "/" + o.order_id, customer->value_or(std::nullopt), -t.amount});
+  }
+  return {};
+}
+
+// A gift card tender redeems from the card's ledger, within what this node may spend from it offline
+// (gift_cards.hpp). Several tenders on one card in one sale count together.
+Status debit_gift_cards(sqlite::Database& db, const domain::TenderLedger& ledger, std::int64_t now_ms,
+                        OrderRecord& o) {
+  for (const domain::TenderRecord& t : ledger.records()) {
+    if (t.kind != TenderKind::gift_card) continue;
+    auto funds = gift_card_funds(db, t.reference, now_ms);
+    if (!funds) return fail(funds.error());
+    if (funds->currency != o.currency) {
+      return fail(Errc::conflict, "gift card " + t.reference + " holds " + funds->currency +
+                                      ", the sale is in " + o.currency);
+    }
+    Cents taken = t.amount;
+    for (const GiftCardRow& g : o.gift_cards) {
+      if (g.card_id == t.reference) taken -= g.amount;  // amounts are negative
+    }
+    if (taken > funds->spendable) {
+      return fail(Errc::conflict, "gift card " + t.reference + " may pay " +
+                                      domain::to_decimal_string(funds->spendable) +
+                                      " on this till (balance " + domain::to_decimal_string(funds->balance) +
+                                      ", offline limit " + domain::to_decimal_string(funds->offline_limit) +
+                                      ", spent here " + domain::to_decimal_string(funds->spent_since_grant) +
+                                      "), not " + domain::to_decimal_string(taken));
+    }
+    o.gift_cards.push_back(GiftCardRow{new_uuid_v7(now_ms), t.reference, -t.amount, "redeem"});
   }
   return {};
 }
@@ -201,6 +231,7 @@ Result<CompletedSale> write_sale(Replica& replica, const domain::Cart& cart, con
   if (auto s = add_lines(cart, t, o, r); !s) return fail(s.error());
   add_tenders(*cart.ledger(), o, r);
   if (auto s = debit_store_credit(db, *cart.ledger(), o); !s) return fail(s.error());
+  if (auto s = debit_gift_cards(db, *cart.ledger(), now_ms, o); !s) return fail(s.error());
   if (auto s = add_loyalty(db, cart, ctx, now_ms, o, r); !s) return fail(s.error());
 
   const FiscalInput fiscal{ctx.recorder, ctx.issuer_tax_id, domain::fiscal::InvoiceType::F2, at};

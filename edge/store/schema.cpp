@@ -322,12 +322,38 @@ CREATE TABLE hub_stock_move (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Version 6: gift cards. The hub's list of cards this store may accept (status and an offline
+// spending limit granted to this node, like the loyalty allowance) and an append-only ledger whose sum
+// is a card's balance: entries pulled from the hub (issue, load, redemptions elsewhere) and the
+// redemptions made here, pushed inside their order. See docs/schema.md, "Version 6".
+constexpr std::string_view kGiftCards = R"sql(
+CREATE TABLE gift_card (
+  card_id             TEXT    PRIMARY KEY CHECK (length(card_id) BETWEEN 1 AND 64),
+  currency            TEXT    NOT NULL CHECK (length(currency) = 3),
+  status              TEXT    NOT NULL CHECK (status IN ('active', 'blocked')),
+  offline_limit_cents INTEGER NOT NULL CHECK (offline_limit_cents >= 0),
+  granted_at_ms       INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE gift_card_entry (
+  entry_id      TEXT    PRIMARY KEY,
+  card_id       TEXT    NOT NULL REFERENCES gift_card (card_id),
+  amount_cents  INTEGER NOT NULL CHECK (amount_cents <> 0),
+  kind          TEXT    NOT NULL CHECK (kind IN ('issue', 'load', 'redeem', 'refund', 'adjust')),
+  order_id      TEXT,
+  node_id       TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX gift_card_entry_by_card ON gift_card_entry (card_id);
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "node identity", kNodeIdentity},
     sqlite::Migration{2, "offline checkout", kCheckout},
     sqlite::Migration{3, "sale commit", kSaleCommit},
     sqlite::Migration{4, "fewer pages per sale", kSalePages},
     sqlite::Migration{5, "sync state", kSyncState},
+    sqlite::Migration{6, "gift cards", kGiftCards},
 };
 
 }  // namespace

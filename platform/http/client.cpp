@@ -12,7 +12,8 @@ namespace bhttp = boost::beast::http;
 
 Result<ClientResponse> request(const std::string& host, std::uint16_t port, const std::string& method,
                                const std::string& target, const std::string& body,
-                               std::chrono::milliseconds timeout, const std::string& content_type) {
+                               std::chrono::milliseconds timeout, const std::string& content_type,
+                               const std::map<std::string, std::string>& headers) {
   const std::string where = method + " http://" + host + ":" + std::to_string(port) + target;
   asio::io_context io;
   beast::tcp_stream stream(io);
@@ -24,6 +25,7 @@ Result<ClientResponse> request(const std::string& host, std::uint16_t port, cons
   req.set(bhttp::field::host, host);
   req.set(bhttp::field::user_agent, "storeedge");
   if (!body.empty()) req.set(bhttp::field::content_type, content_type);
+  for (const auto& [name, value] : headers) req.set(name, value);
   req.body() = body;
   req.prepare_payload();
   beast::flat_buffer buffer;

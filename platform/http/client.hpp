@@ -3,6 +3,7 @@
 // Every call has a deadline; nothing waits forever.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "platform/error.hpp"
@@ -18,6 +19,7 @@ struct ClientResponse {
 Result<ClientResponse> request(const std::string& host, std::uint16_t port, const std::string& method,
                                const std::string& target, const std::string& body = {},
                                std::chrono::milliseconds timeout = std::chrono::seconds(5),
-                               const std::string& content_type = "application/json");
+                               const std::string& content_type = "application/json",
+                               const std::map<std::string, std::string>& headers = {});
 
 }  // namespace storeedge::http

@@ -1,10 +1,23 @@
 #include "platform/http/server.hpp"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <array>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <list>
+#include <type_traits>
+
+#include "platform/log.hpp"
 
 namespace storeedge::http {
 
@@ -22,8 +35,15 @@ Response error_response(int status, std::string_view code, std::string_view mess
 
 namespace {
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
+// A client must finish the TLS handshake (and the closing exchange) within this time.
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 
-class Session;
+// What Server::stop() needs of a connection, whatever its stream.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void close() = 0;
+};
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
@@ -32,44 +52,110 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::io_context& io;
   ServerOptions options;
   tcp::acceptor acceptor;
+  std::optional<asio::ssl::context> tls;  // set: every connection is TLS
   std::map<std::pair<std::string, std::string>, Handler> routes;
-  std::list<std::weak_ptr<Session>> sessions;
+  std::map<std::pair<std::string, std::string>, std::size_t> body_limits;  // routes with their own limit
+  std::size_t largest_body_limit = 0;
+  std::list<std::weak_ptr<SessionBase>> sessions;
   bool stopped = false;
 
   void accept();
   Response dispatch(const Request& req) const;
+  std::size_t body_limit(const std::string& method, std::string_view target) const {
+    auto it = body_limits.find({method, std::string(target.substr(0, target.find('?')))});
+    return it == body_limits.end() ? options.max_body_bytes : it->second;
+  }
 };
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, std::shared_ptr<Server::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+// One connection: plain TCP (beast::tcp_stream) or TLS over it (beast::ssl_stream<tcp_stream>).
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-  void start() { read(); }
-  void close() {
+ public:
+  template <class... StreamArgs>
+  explicit Session(std::shared_ptr<Server::Impl> server, StreamArgs&&... args)
+      : stream_(std::forward<StreamArgs>(args)...), server_(std::move(server)) {}
+
+  void start() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kHandshakeTimeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->handshake_failed(ec);
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
+
+  // Closes at once (server stop, broken connection).
+  void close() override {
+    auto& tcp_layer = beast::get_lowest_layer(stream_);
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    tcp_layer.socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp_layer.close();
   }
 
  private:
+  // Ends a healthy connection: TLS says close_notify first, bounded in time.
+  void finish() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kHandshakeTimeout);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close(); });
+    } else {
+      close();
+    }
+  }
+
+  // A plain-HTTP client on the TLS port, a client that does not trust our CA, a port scanner: the
+  // connection is closed and nothing else is affected. Logged at debug level only, so scanners cannot
+  // flood the log; the client sees the reason on its side.
+  void handshake_failed(beast::error_code ec) {
+    beast::error_code peer_ec;
+    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_ec);
+    const std::string who = peer_ec ? std::string("?") : peer.address().to_string();
+    log::debug("tls_handshake_failed", {{"peer", who}, {"reason", ec.message()}});
+    close();
+  }
+
+  // The header first: the body limit depends on the route.
   void read() {
     parser_.emplace();
-    parser_->body_limit(server_->options.max_body_bytes);
-    stream_.expires_after(kIdleTimeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    limit_ = std::max(server_->options.max_body_bytes, server_->largest_body_limit);
+    parser_->body_limit(limit_);
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    const auto& head = parser_->get();
+    limit_ = server_->body_limit(std::string(head.method_string()), head.target());
+    // A declared length was checked against the largest limit only; chunked bodies are counted
+    // against the limit set here as they arrive.
+    if (parser_->content_length() && *parser_->content_length() > limit_) {
+      return on_read(bhttp::error::body_limit);
+    }
+    parser_->body_limit(limit_);
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec2, std::size_t) { self->on_read(ec2); });
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted) return close();
+    if (ec == bhttp::error::end_of_stream) return finish();
+    if (ec == asio::error::operation_aborted) return close();
     if (ec == bhttp::error::body_limit) {
-      return reply(error_response(
-                       413, "body_too_large",
-                       "request body exceeds " + std::to_string(server_->options.max_body_bytes) + " bytes"),
-                   false, 11);
+      draining_ = true;
+      return reply(
+          error_response(413, "body_too_large", "request body exceeds " + std::to_string(limit_) + " bytes"),
+          false, 11);
     }
     if (ec) return close();
     auto msg = parser_->release();
@@ -92,18 +178,46 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(bhttp::field::server, server_->options.server_name);
     res->set(bhttp::field::content_type, r.content_type);
     res->set(bhttp::field::cache_control, "no-store");
+    for (const auto& [name, value] : r.headers) res->set(name, value);
     res->keep_alive(keep_alive);
     res->body() = std::move(r.body);
     res->prepare_payload();
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      if (ec || !res->keep_alive()) return self->close();
-      self->read();
-    });
+    bhttp::async_write(stream_, *res,
+                       [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
+                         if (!ec && self->draining_) return self->drain();
+                         if (ec) return self->close();
+                         if (!res->keep_alive()) return self->finish();
+                         self->read();
+                       });
   }
 
-  beast::tcp_stream stream_;
+  // After refusing a body the client is still sending: stop sending, read and discard what arrives
+  // (bounded in bytes and time) so that the client finishes its write and reads the 413 instead of
+  // seeing its connection reset.
+  void drain() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    drain_next();
+  }
+
+  void drain_next() {
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kMaxDrainBytes) return self->close();
+                              self->drain_next();
+                            });
+  }
+
+  static constexpr std::size_t kMaxDrainBytes = 64u << 20;
+  Stream stream_;
+  std::array<char, 16384> scratch_{};
+  std::size_t drained_ = 0;
+  bool draining_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::size_t limit_ = 0;  // the body limit of the request being read
   std::shared_ptr<Server::Impl> server_;
 };
 
@@ -113,10 +227,17 @@ void Server::Impl::accept() {
   acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
     if (self->stopped) return;
     if (!ec) {
-      auto session = std::make_shared<Session>(std::move(socket), self);
       self->sessions.remove_if([](const auto& w) { return w.expired(); });
-      self->sessions.push_back(session);
-      session->start();
+      if (self->tls) {
+        auto session = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+            self, std::move(socket), *self->tls);
+        self->sessions.push_back(session);
+        session->start();
+      } else {
+        auto session = std::make_shared<Session<beast::tcp_stream>>(self, std::move(socket));
+        self->sessions.push_back(session);
+        session->start();
+      }
     }
     self->accept();
   });
@@ -139,6 +260,67 @@ Response Server::Impl::dispatch(const Request& req) const {
   return error_response(404, "not_found", "no such endpoint: " + req.path);
 }
 
+namespace {
+
+// The newest OpenSSL error on this thread as text (the queue is cleared); `ec`'s message when none.
+std::string openssl_reason(const beast::error_code& ec) {
+  unsigned long code = ERR_peek_last_error();
+  ERR_clear_error();
+  if (code == 0) return ec.message();
+  char text[256] = {};
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
+
+// A readable file, so a missing one is reported as such and not as an OpenSSL parse error.
+Status check_readable(const std::filesystem::path& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    return fail(Errc::config,
+                "TLS " + std::string(what) + " file " + path.string() + ": " + std::strerror(err), err);
+  }
+  return {};
+}
+
+// A server context: TLS 1.2 or newer, the certificate chain and the key that matches it.
+Result<asio::ssl::context> make_tls_context(const TlsFiles& files) {
+  if (auto s = check_readable(files.cert_file, "certificate"); !s) return fail(s.error());
+  if (auto s = check_readable(files.key_file, "key"); !s) return fail(s.error());
+  asio::ssl::context ctx(asio::ssl::context::tls_server);
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                  asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                  asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  if (SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION) != 1) {
+    return fail(Errc::internal, "cannot require TLS 1.2: " + openssl_reason({}));
+  }
+  beast::error_code ec;
+  ERR_clear_error();
+  ctx.use_certificate_chain_file(files.cert_file.string(), ec);
+  if (ec) {
+    return fail(Errc::config, "TLS certificate file " + files.cert_file.string() +
+                                  " is not a PEM certificate: " + openssl_reason(ec));
+  }
+  ctx.use_private_key_file(files.key_file.string(), asio::ssl::context::pem, ec);
+  // Asio takes the OpenSSL error off the queue into `ec`: a key of another certificate shows there.
+  const auto code = static_cast<unsigned long>(ec.value());
+  const bool mismatch = ec && ec.category() == asio::error::get_ssl_category() &&
+                        ERR_GET_LIB(code) == ERR_LIB_X509 &&
+                        ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH;
+  if (mismatch || (!ec && SSL_CTX_check_private_key(ctx.native_handle()) != 1)) {
+    return fail(Errc::config, "TLS key file " + files.key_file.string() +
+                                  " does not match the certificate in " + files.cert_file.string() + ": " +
+                                  openssl_reason(ec));
+  }
+  if (ec) {
+    return fail(Errc::config, "TLS key file " + files.key_file.string() +
+                                  " is not a PEM private key: " + openssl_reason(ec));
+  }
+  return ctx;
+}
+
+}  // namespace
+
 Server::Server(asio::io_context& io, ServerOptions options)
     : impl_(std::make_shared<Impl>(io, std::move(options))) {}
 
@@ -146,11 +328,20 @@ Server::~Server() {
   stop();
 }
 
-void Server::route(std::string method, std::string path, Handler handler) {
+void Server::route(std::string method, std::string path, Handler handler, std::size_t max_body_bytes) {
+  if (max_body_bytes != 0) {
+    impl_->body_limits[{method, path}] = max_body_bytes;
+    impl_->largest_body_limit = std::max(impl_->largest_body_limit, max_body_bytes);
+  }
   impl_->routes[{std::move(method), std::move(path)}] = std::move(handler);
 }
 
 Result<std::uint16_t> Server::start() {
+  if (impl_->options.tls) {
+    auto ctx = make_tls_context(*impl_->options.tls);
+    if (!ctx) return fail(ctx.error());
+    impl_->tls.emplace(std::move(*ctx));
+  }
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec)

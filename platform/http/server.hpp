@@ -1,14 +1,17 @@
 #pragma once
-// A small HTTP/1.1 server on Boost.Beast for the daemon's local API and the hub.
+// A small HTTP/1.1 server on Boost.Beast for the daemon's local API and the hub, plain or over TLS
+// (OpenSSL through Boost.Asio's ssl::stream; TLS 1.2 at least).
 // Handlers run on the io_context thread that drives the server, one request at a time per connection;
 // a handler must not block for long (the checkout path is in-process and fast).
 //
 // Thread-safety: construct, route() and start() on one thread before running the io_context;
 // stop() must be called from the io_context thread (post it).
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "platform/error.hpp"
@@ -31,6 +34,7 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  std::map<std::string, std::string> headers{};  // extra headers ("WWW-Authenticate")
 };
 
 // A JSON error body {"error":{"code":"...","message":"..."}} with the matching status.
@@ -38,11 +42,19 @@ Response error_response(int status, std::string_view code, std::string_view mess
 
 using Handler = std::function<Response(const Request&)>;
 
+// PEM files for serving HTTPS: the certificate chain (server certificate first) and its private key.
+struct TlsFiles {
+  std::filesystem::path cert_file;
+  std::filesystem::path key_file;
+};
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: an ephemeral port, read back from start()
-  std::size_t max_body_bytes = 1 << 20;
+  std::uint16_t port = 0;                // 0: an ephemeral port, read back from start()
+  std::size_t max_body_bytes = 1 << 20;  // for routes that set no limit of their own
   std::string server_name = "storeedge";
+  // Set: every connection is TLS (HTTPS only); a failed handshake closes that connection alone.
+  std::optional<TlsFiles> tls{};
 };
 
 class Server {
@@ -52,8 +64,11 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void route(std::string method, std::string path, Handler handler);
-  // Binds and starts accepting; returns the bound port.
+  // `max_body_bytes` 0: ServerOptions::max_body_bytes. A larger body is answered 413 before the
+  // handler runs.
+  void route(std::string method, std::string path, Handler handler, std::size_t max_body_bytes = 0);
+  // Loads the TLS files if any (a missing or broken file is an error naming it), binds and starts
+  // accepting; returns the bound port.
   Result<std::uint16_t> start();
   // Stops accepting and closes open connections.
   void stop();

@@ -1,16 +1,32 @@
 #include "sync/client/puller.hpp"
 
 #include <algorithm>
+#include <future>
+#include <system_error>
 
 #include "platform/sqlite/transaction.hpp"
 #include "sync/client/sync_state.hpp"
 #include "sync/proto/version.hpp"
 
 namespace storeedge::sync::client {
+namespace {
+
+// The request for the changes after `result`: `sent` with the result's cursors.
+proto::PullRequest next_request(const proto::PullRequest& sent, const proto::PullResult& result) {
+  proto::PullRequest next = sent;
+  for (auto& c : *next.mutable_cursors()) {
+    for (const auto& r : result.cursors()) {
+      if (r.stream() == c.stream()) c.set_cursor(r.cursor());
+    }
+  }
+  return next;
+}
+}  // namespace
 
 Puller::Puller(store::Replica& replica, HubChannel& channel, const Clock& clock, PullOptions options)
     : replica_(replica),
       channel_(channel),
+      clock_(clock),
       options_(std::move(options)),
       applier_(replica.db(), clock, options_.store_code) {}
 
@@ -31,10 +47,21 @@ Result<proto::PullRequest> Puller::request() const {
 
 Result<PullReport> Puller::pull() {
   PullReport report;
+  // While the hub says `more`, the next request is in flight on a second thread while this one
+  // applies the current result: the hub reads and encodes reply N+1 while the replica writes reply N.
+  // The future joins that thread on every way out of this function.
+  std::future<Result<HubReply>> prefetched;
+  proto::PullRequest sent;
   for (int round = 0; round < options_.max_rounds; ++round) {
-    auto req = request();
-    if (!req) return fail(req.error());
-    auto reply = channel_.call(kPullPath, *req);
+    Result<HubReply> reply = fail(Errc::internal, "no pull request was sent");
+    if (prefetched.valid()) {
+      reply = prefetched.get();
+    } else {
+      auto req = request();
+      if (!req) return fail(req.error());
+      sent = std::move(*req);
+      reply = channel_.call(kPullPath, sent);
+    }
     if (!reply) return fail(reply.error().with_context("pulling changes"));
     if (reply->error) {
       // One clean re-sync per pull(): a hub that refuses fresh cursors too is not ours to fix.
@@ -57,6 +84,15 @@ Result<PullReport> Puller::pull() {
       continue;  // this result answered old cursors: start over from the beginning
     }
     ++report.rounds;
+    if (result->more() && round + 1 < options_.max_rounds) {
+      sent = next_request(sent, *result);
+      try {
+        prefetched =
+            std::async(std::launch::async, [this, req = sent] { return channel_.call(kPullPath, req); });
+      } catch (const std::system_error&) {
+        // No thread to be had: the next round asks after applying, as without prefetching.
+      }
+    }
     if (auto s = apply_result(*result, report); !s) return fail(s.error());
     report.more = result->more();
     if (!report.more) break;
@@ -64,21 +100,24 @@ Result<PullReport> Puller::pull() {
   return report;
 }
 
-// Chunks of at most chunk_size changes, one transaction each; the last one also saves the cursors
-// and the hub epoch, so the cursors never run ahead of the data.
+// Chunks bounded by chunk_size changes and chunk_time on the write lock, one transaction each; the
+// last one also saves the cursors and the hub epoch, so the cursors never run ahead of the data.
 Status Puller::apply_result(const proto::PullResult& result, PullReport& report) {
   auto& db = replica_.db();
   const std::size_t total = static_cast<std::size_t>(result.changes_size());
   const std::size_t chunk = std::max<std::size_t>(options_.chunk_size, 1);
   std::size_t at = 0;
   do {
-    const std::size_t end = std::min(total, at + chunk);
     auto tx = sqlite::Transaction::begin(db);
     if (!tx) return fail(tx.error());
-    for (std::size_t i = at; i < end; ++i) {
-      auto outcome = applier_.apply(result.changes(static_cast<int>(i)));
+    const auto began = clock_.steady_now();
+    std::size_t end = at;
+    while (end < total) {
+      auto outcome = applier_.apply(result.changes(static_cast<int>(end)));
       if (!outcome) return fail(outcome.error());
       ++(*outcome == ApplyOutcome::applied ? report.applied : report.ignored);
+      ++end;
+      if (end - at >= chunk || clock_.steady_now() - began >= options_.chunk_time) break;
     }
     if (end == total) {
       for (const auto& c : result.cursors()) {
@@ -93,6 +132,7 @@ Status Puller::apply_result(const proto::PullResult& result, PullReport& report)
     }
     if (auto s = tx->commit(); !s) return fail(s.error().with_context("committing pulled changes"));
     report.received += static_cast<std::int64_t>(end - at);
+    ++report.chunks;
     at = end;
   } while (at < total);
   return {};

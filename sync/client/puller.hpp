@@ -1,9 +1,11 @@
 #pragma once
-// The puller: asks the hub for the changes after the saved cursors and applies them to the replica,
-// in chunks of at most chunk_size changes per transaction so that a sale waiting for the write lock
-// never waits long. The new cursors are saved in the transaction of a result's last chunk, so a
-// crash or failure replays that result from the old cursors at worst, which is harmless because every
-// change applies idempotently (change_apply.hpp).
+// The puller: asks the hub for the changes after the saved cursors and applies them to the replica
+// in chunks, one transaction each. A chunk ends after chunk_size changes or once it has held the
+// replica's write lock for chunk_time, whichever comes first, so a sale waiting for the lock waits at
+// most about chunk_time plus one change and the chunk's commit (docs/architecture.md, "Pull"), however
+// large the request. The new cursors are saved in the transaction of a result's last chunk, so a
+// crash or failure replays that one result (at most max_changes) from the old cursors at worst,
+// which is harmless because every change applies idempotently (change_apply.hpp).
 //
 // Epochs (docs/protocol.md, "Pull"): a cursor refused with EPOCH_CHANGED, or a result whose hub epoch
 // differs from the saved one, means the hub was restored or rebuilt. The puller then re-syncs in one
@@ -13,7 +15,12 @@
 // orders are kept and overwritten as they arrive again, so the till keeps selling meanwhile; rows
 // the new hub no longer has stay until the hub withdraws them.
 //
-// Not thread-safe; borrows the replica and the channel.
+// While the hub says `more`, pull() sends the next request on a second thread while it applies the
+// current result, so the hub prepares reply N+1 while the replica writes reply N; that thread only
+// uses the channel and is joined before pull() returns.
+//
+// Not thread-safe; borrows the replica and the channel (nothing else may use the channel during pull()).
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -31,9 +38,10 @@ struct PullOptions {
   std::vector<proto::Stream> streams = {proto::Stream::STREAM_CATALOG,    proto::Stream::STREAM_PRICES,
                                         proto::Stream::STREAM_PROMOTIONS, proto::Stream::STREAM_STOCK,
                                         proto::Stream::STREAM_CUSTOMERS,  proto::Stream::STREAM_STORE_ORDERS};
-  std::uint32_t max_changes = 500;  // per request
-  std::size_t chunk_size = 500;     // changes per replica transaction
-  int max_rounds = 20;              // requests per pull() while the hub says `more`
+  std::uint32_t max_changes = 5000;           // per request: a bootstrap moves in large requests
+  std::size_t chunk_size = 5000;              // at most this many changes per replica transaction
+  std::chrono::milliseconds chunk_time{100};  // and a chunk commits once it has held the lock this long
+  int max_rounds = 20;                        // requests per pull() while the hub says `more`
 };
 
 struct PullReport {
@@ -41,8 +49,9 @@ struct PullReport {
   std::int64_t received = 0;
   std::int64_t applied = 0;
   std::int64_t ignored = 0;
-  bool more = false;      // the round limit stopped it with changes left at the hub
-  bool resynced = false;  // the hub epoch changed and a clean re-sync ran
+  std::int64_t chunks = 0;  // replica transactions committed
+  bool more = false;        // the round limit stopped it with changes left at the hub
+  bool resynced = false;    // the hub epoch changed and a clean re-sync ran
 };
 
 class Puller {
@@ -60,6 +69,7 @@ class Puller {
 
   store::Replica& replica_;
   HubChannel& channel_;
+  const Clock& clock_;
   PullOptions options_;
   ChangeApplier applier_;
 };

@@ -115,7 +115,7 @@ Result<PushReport> OutboxRelay::push_once() {
     const auto& e = *reply->error;
     switch (e.code()) {
       case proto::ErrorReply::MUTATION_GAP:
-        if (auto s = handle_gap(e.last_applied_mutation_id(), rows->front().mutation_id, report); !s)
+        if (auto s = handle_gap(e.last_applied_mutation_id(), report); !s)
           return fail(s.error().with_context(ctx));
         return report;
       case proto::ErrorReply::EPOCH_CHANGED: report.epoch_changed = true; return report;
@@ -180,35 +180,57 @@ Status OutboxRelay::acknowledge(const proto::PushResult& result, PushReport& rep
   return tx->commit();
 }
 
-Status OutboxRelay::handle_gap(std::uint64_t last_applied, std::int64_t first_sent, PushReport& report) {
+// The hub's watermark alone decides: at or above what we sent (our acknowledgement was lost), or
+// below rows we hold as acknowledged (the hub was restored from a backup).
+Status OutboxRelay::handle_gap(std::uint64_t last_applied, PushReport& report) {
   report.gap = true;
+  return align_to_hub(static_cast<std::int64_t>(last_applied), report);
+}
+
+Result<PushReport> OutboxRelay::reconcile() {
+  PushReport report;
+  proto::PushRequest request;
+  request.set_protocol_version(proto::kProtocolVersion);
+  request.set_node_id(replica_.node_id());
+  const std::string ctx = "asking the hub for its watermark";
+  auto reply = channel_.call(kPushPath, request);
+  if (!reply) return fail(reply.error().with_context(ctx));
+  if (reply->error) return fail(proto::from_error_reply(*reply->error).with_context(ctx));
+  auto result = proto::decode_push_result(reply->body);
+  if (!result) return fail(Error(Errc::unavailable, result.error().message()).with_context(ctx));
+  if (auto s = align_to_hub(static_cast<std::int64_t>(result->last_applied_mutation_id()), report); !s)
+    return fail(s.error().with_context(ctx));
+  return report;
+}
+
+// Makes the outbox agree with the hub's watermark in one transaction: pending rows at or below it
+// are acknowledged (our acknowledgement was lost), acknowledged rows above it are pending again (the
+// hub was restored from a backup and lost them).
+Status OutboxRelay::align_to_hub(std::int64_t hub_last, PushReport& report) {
+  report.hub_last_applied = hub_last;
   auto& db = replica_.db();
-  const auto hub_last = static_cast<std::int64_t>(last_applied);
   auto tx = sqlite::Transaction::begin(db);
   if (!tx) return fail(tx.error());
-  if (hub_last >= first_sent) {
-    // The hub has more than we thought (our acknowledgement was lost): catch up to it.
-    auto up = db.cached("UPDATE outbox SET acked_at_ms = ? WHERE mutation_id <= ? AND acked_at_ms IS NULL");
-    if (!up) return fail(up.error());
-    if (auto s = (*up)->bind_all(unix_millis(clock_.now()), hub_last); !s) return s;
-    if (auto s = (*up)->run(); !s) return s;
-    report.acknowledged = db.changes();
-  } else {
-    // The hub is behind rows we hold as acknowledged: it was restored from a backup. Resend them.
-    auto next = db.query_one<std::int64_t>("SELECT 1 FROM outbox WHERE mutation_id = ?", hub_last + 1);
-    if (!next) return fail(next.error());
-    if (!*next) {
-      return fail(Errc::conflict, "the hub has applied mutations up to " + std::to_string(hub_last) +
-                                      " but mutation " + std::to_string(hub_last + 1) +
-                                      " is no longer in the outbox: a technician must reconcile this node");
-    }
-    auto up =
-        db.cached("UPDATE outbox SET acked_at_ms = NULL WHERE mutation_id > ? AND acked_at_ms IS NOT NULL");
-    if (!up) return fail(up.error());
-    if (auto s = (*up)->bind_all(hub_last); !s) return s;
-    if (auto s = (*up)->run(); !s) return s;
-    report.reopened = db.changes();
+  auto above = db.query_one<std::int64_t>("SELECT COUNT(*) FROM outbox WHERE mutation_id > ?", hub_last);
+  if (!above) return fail(above.error());
+  auto next = db.query_one<std::int64_t>("SELECT 1 FROM outbox WHERE mutation_id = ?", hub_last + 1);
+  if (!next) return fail(next.error());
+  if (above->value_or(0) > 0 && !*next) {
+    return fail(Errc::conflict, "the hub has applied mutations up to " + std::to_string(hub_last) +
+                                    " but mutation " + std::to_string(hub_last + 1) +
+                                    " is no longer in the outbox: a technician must reconcile this node");
   }
+  auto ack = db.cached("UPDATE outbox SET acked_at_ms = ? WHERE mutation_id <= ? AND acked_at_ms IS NULL");
+  if (!ack) return fail(ack.error());
+  if (auto s = (*ack)->bind_all(unix_millis(clock_.now()), hub_last); !s) return s;
+  if (auto s = (*ack)->run(); !s) return s;
+  report.acknowledged += db.changes();
+  auto reopen =
+      db.cached("UPDATE outbox SET acked_at_ms = NULL WHERE mutation_id > ? AND acked_at_ms IS NOT NULL");
+  if (!reopen) return fail(reopen.error());
+  if (auto s = (*reopen)->bind_all(hub_last); !s) return s;
+  if (auto s = (*reopen)->run(); !s) return s;
+  report.reopened += db.changes();
   return tx->commit();
 }
 

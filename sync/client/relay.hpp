@@ -20,6 +20,12 @@
 // Transport failures, 5xx and unreadable replies return Errc::unavailable with nothing changed;
 // the caller retries with backoff (SyncClient does).
 //
+// reconcile() covers the case a gap cannot reveal: a hub restored from an older backup while this
+// node has nothing pending never answers a push with MUTATION_GAP, so the sales it lost would stay
+// acknowledged here and never reach it. reconcile() asks the hub for its watermark with an empty
+// push and makes pending again every acknowledged row above it. SyncClient calls it on its first
+// round after a start and after every hub epoch change.
+//
 // Not thread-safe; borrows the replica and the channel.
 #include <cstddef>
 #include <cstdint>
@@ -45,8 +51,9 @@ struct PushReport {
   std::int64_t applied = 0;
   std::int64_t duplicate = 0;
   std::int64_t rejected = 0;
-  std::int64_t acknowledged = 0;  // outbox rows newly marked acknowledged by this round
-  std::int64_t reopened = 0;      // acknowledged rows made pending again (hub behind us)
+  std::int64_t acknowledged = 0;       // outbox rows newly marked acknowledged by this round
+  std::int64_t reopened = 0;           // acknowledged rows made pending again (hub behind us)
+  std::int64_t hub_last_applied = -1;  // the hub's watermark for this node, when it said one
   bool gap = false;
   bool epoch_changed = false;
   std::string last_rejection{};  // "mutation 42: <reason>"
@@ -59,12 +66,18 @@ class OutboxRelay {
   // One batch as described above; a report with sent = 0 when nothing is pending.
   [[nodiscard]] Result<PushReport> push_once();
 
+  // Sends an empty batch to learn the hub's watermark for this node, then acknowledges pending rows
+  // up to it and makes pending again acknowledged rows above it. Errc::conflict when the hub lacks
+  // rows that are no longer in the outbox; Errc::unavailable for transport failures.
+  [[nodiscard]] Result<PushReport> reconcile();
+
  private:
   struct Row;
   Result<std::vector<Row>> stamp_batch();
   Result<proto::PushRequest> build_request(const std::vector<Row>& rows) const;
   Status acknowledge(const proto::PushResult& result, PushReport& report);
-  Status handle_gap(std::uint64_t last_applied, std::int64_t first_sent, PushReport& report);
+  Status handle_gap(std::uint64_t last_applied, PushReport& report);
+  Status align_to_hub(std::int64_t hub_last, PushReport& report);
 
   store::Replica& replica_;
   HubChannel& channel_;

@@ -89,22 +89,37 @@ Status SyncClient::push_round(StepReport& report, bool& resync_needed) {
   return {};
 }
 
+Status SyncClient::reconcile(StepReport& report) {
+  auto r = relay_.reconcile();
+  if (!r) return fail(r.error());
+  report.push.acknowledged += r->acknowledged;
+  report.push.reopened += r->reopened;
+  reconcile_needed_ = false;
+  return {};
+}
+
 StepReport SyncClient::step() {
   StepReport report;
   report.state = state_;
   if (!backoff_.ready()) return report;
   report.attempted = true;
   bool resync_needed = false;
-  Status outcome = push_round(report, resync_needed);
+  Status outcome = reconcile_needed_ ? reconcile(report) : Status{};
+  if (outcome) outcome = push_round(report, resync_needed);
   if (outcome && resync_needed) outcome = puller_.resync(0);
   if (outcome) {
     auto pulled = puller_.pull();
     if (pulled) {
       report.pull = *pulled;
+      resync_needed = resync_needed || pulled->resynced;
     } else {
       outcome = fail(pulled.error());
     }
   }
+  // A new hub epoch means a restored hub, which may lack mutations we hold as acknowledged: ask it
+  // before the next push. Also done on the first round after a start, so a crash between saving the
+  // new epoch and asking cannot hide the loss.
+  if (resync_needed) reconcile_needed_ = true;
   settle(report, outcome);
   return report;
 }

@@ -75,6 +75,7 @@ class SyncClient {
  private:
   Status push_round(StepReport& report, bool& resync_needed);
   void settle(StepReport& report, const Status& outcome);
+  Status reconcile(StepReport& report);
 
   store::Replica& replica_;
   const Clock& clock_;
@@ -86,6 +87,9 @@ class SyncClient {
   Connectivity state_ = Connectivity::online;
   std::optional<std::chrono::steady_clock::time_point> last_failure_{};
   std::int64_t failures_in_a_row_ = 0;
+  // Ask the hub for its watermark before pushing (OutboxRelay::reconcile): on the first round after
+  // a start and after a hub epoch change.
+  bool reconcile_needed_ = true;
 };
 
 }  // namespace storeedge::sync::client

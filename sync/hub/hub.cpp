@@ -11,10 +11,14 @@
 #include "platform/log.hpp"
 #include "platform/service.hpp"
 #include "storeedge/version.hpp"
+#include "sync/hub/backup_cmd.hpp"
+#include "sync/hub/admin_page.hpp"
+#include "sync/hub/channels_api.hpp"
 #include "sync/hub/hub_config.hpp"
 #include "sync/hub/node_registry.hpp"
 #include "sync/hub/sqlite/sqlite_storage.hpp"
 #include "sync/hub/sync_service.hpp"
+#include "sync/hub/tls_setup.hpp"
 #include "sync/proto/gzip.hpp"
 
 namespace storeedge::sync::hub {
@@ -90,6 +94,45 @@ int issue_token(const HubConfig& config, const std::string& store_code, const st
   return 0;
 }
 
+// `storehub init-tls`: the hub's private CA and server certificate in DATA_DIR/tls (tls_setup.hpp).
+int init_tls_command(const HubConfig& config, TlsSetupOptions options) {
+  SystemClock clock;
+  options.dir = config.tls_dir();
+  auto made = init_tls(options, clock);
+  if (!made) {
+    std::cerr << "storehub: init-tls: " << made.error().what() << "\n";
+    const Errc kind = made.error().kind();
+    return kind == Errc::invalid_argument || kind == Errc::already_exists ? 2 : 1;
+  }
+  const std::string port = config.http_port == 0 ? "PORT" : std::to_string(config.http_port);
+  const std::string& host = options.hosts.front();
+  const bool ipv6 = host.find(':') != std::string::npos;
+  std::cout << describe_tls_setup(*made, "https://" + (ipv6 ? "[" + host + "]" : host) + ":" + port);
+  return 0;
+}
+
+// `storehub backup --to FILE` / `storehub restore --from FILE` (backup_cmd.hpp); one of the two is set.
+int backup_or_restore(const HubConfig& config, const std::string& to, const std::string& from) {
+  if (!to.empty()) {
+    if (auto s = backup_hub(config, to); !s) {
+      std::cerr << "storehub: backup failed: " << s.error().what() << "\n";
+      return 1;
+    }
+    std::cout << "backed up " << config.database_path().string() << " to " << to << "\n";
+    return 0;
+  }
+  SystemClock clock;
+  auto epoch = restore_hub(config, from, clock);
+  if (!epoch) {
+    std::cerr << "storehub: restore failed: " << epoch.error().what() << "\n";
+    return 1;
+  }
+  log::info("storehub_restored", {{"from", from}, {"epoch", *epoch}});
+  std::cout << "restored " << from << " as " << config.database_path().string() << " with new epoch "
+            << *epoch << "\n";
+  return 0;
+}
+
 int serve(const HubConfig& config) {
   SystemClock clock;
   std::error_code ec;
@@ -110,11 +153,14 @@ int serve(const HubConfig& config) {
   options.address = config.http_address;
   options.port = config.http_port;
   options.server_name = std::string("storehub/") + kVersion;
+  if (config.tls()) options.tls = http::TlsFiles{config.tls_cert_file, config.tls_key_file};
+  const std::string scheme = config.tls() ? "https" : "http";
   http::Server server(io, options);
   const auto started = clock.steady_now();
   server.route("GET", "/health", [&](const http::Request&) {
     boost::json::object body{
         {"status", "ok"}, {"program", "storehub"}, {"version", kVersion}, {"epoch", epoch}};
+    body["scheme"] = scheme;
     body["uptime_seconds"] =
         std::chrono::duration_cast<std::chrono::seconds>(clock.steady_now() - started).count();
     return http::Response{200, "application/json", boost::json::serialize(body)};
@@ -123,6 +169,9 @@ int serve(const HubConfig& config) {
     server.route("POST", path, [&sync](const http::Request& req) { return sync_reply(sync, req); });
   }
   server.route("GET", "/admin/v1/nodes", [&storage](const http::Request&) { return admin_nodes(**storage); });
+  add_channel_routes(server, **storage,
+                     {.api_keys = config.channel_api_keys, .max_load_bytes = config.channel_max_load_bytes});
+  add_admin_page(server, **storage, config.admin_api_keys);
   auto port = server.start();
   if (!port) return start_failed(port.error());
   const std::string address = config.http_address + ":" + std::to_string(*port);
@@ -133,7 +182,8 @@ int serve(const HubConfig& config) {
              log::info("config_reload_ignored", {{"reason", "storehub reads its configuration at start"}});
            },
        .on_stop = [&server] { server.stop(); }});
-  log::info("storehub_started", {{"version", kVersion}, {"epoch", epoch}, {"listen", "http://" + address}});
+  log::info("storehub_started",
+            {{"version", kVersion}, {"epoch", epoch}, {"listen", scheme + "://" + address}});
   if (auto s = loop.run(config.address_file(), address); !s) return start_failed(s.error());
   log::info("storehub_stopped");
   return 0;
@@ -154,6 +204,25 @@ int run(int argc, char** argv) {
   token_cmd->add_option("--store", store_code, "the store code, 4 digits")->required();
   token_cmd->add_option("--region", region, "the store's region (which customers it receives)")
       ->capture_default_str();
+  TlsSetupOptions tls_options;
+  auto* tls_cmd = app.add_subcommand(
+      "init-tls",
+      "create a private CA and the hub's server certificate in DATA_DIR/tls (docs/operations.md)");
+  tls_cmd
+      ->add_option("--host", tls_options.hosts,
+                   "IP address or DNS name edges use to reach the hub; repeatable")
+      ->required();
+  tls_cmd->add_flag("--force", tls_options.force,
+                    "replace an existing server certificate and key (keeps the CA)");
+  tls_cmd->add_flag("--new-ca", tls_options.new_ca,
+                    "with --force: also replace the CA (every edge needs the new one)");
+  std::string backup_to;
+  auto* backup_cmd = app.add_subcommand("backup", "copy the hub database while the hub runs (online backup)");
+  backup_cmd->add_option("--to", backup_to, "the backup file to write; must not exist")->required();
+  std::string restore_from;
+  auto* restore_cmd = app.add_subcommand(
+      "restore", "replace the hub database with a backup (hub stopped); mints a new epoch");
+  restore_cmd->add_option("--from", restore_from, "a file written by `storehub backup`")->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -166,6 +235,9 @@ int run(int argc, char** argv) {
   }
   log::init({.program = "storehub", .level = config->log_level, .sink = log::Sink::automatic});
   if (token_cmd->parsed()) return issue_token(*config, store_code, region);
+  if (tls_cmd->parsed()) return init_tls_command(*config, tls_options);
+  if (backup_cmd->parsed() || restore_cmd->parsed())
+    return backup_or_restore(*config, backup_to, restore_from);
   return serve(*config);
 }
 

@@ -186,6 +186,7 @@ struct OrderView {
   std::string review_reason{};
   std::int64_t total_cents = 0;
   std::int64_t updated_at_ms = 0;
+  std::string kind = "sale";  // sale, return, exchange
 };
 
 struct LoyaltyEntry {
@@ -291,6 +292,10 @@ class HubStorage {
   // other content is Errc::already_exists.
   [[nodiscard]] virtual Result<OrderView> place_online_order(const OnlineOrder& order) = 0;
   [[nodiscard]] virtual Result<OrderView> order_status(std::string_view order_id) = 0;
+  // Every order of a customer across channels (web orders, store sales, returns), newest first,
+  // at most `limit`. An unknown customer has none.
+  [[nodiscard]] virtual Result<std::vector<OrderView>> customer_orders(std::string_view customer_id,
+                                                                       std::size_t limit) = 0;
   // A channel-side transition of a hub-held online order (the web shop cancels; Errc::conflict for a
   // transition the table in order_status.hpp does not allow).
   [[nodiscard]] virtual Result<OrderView> set_online_order_status(std::string_view order_id,

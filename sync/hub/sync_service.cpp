@@ -1,5 +1,7 @@
 #include "sync/hub/sync_service.hpp"
 
+#include <algorithm>
+
 #include "platform/log.hpp"
 #include "sync/proto/auth.hpp"
 #include "sync/proto/codec.hpp"
@@ -10,6 +12,8 @@ namespace storeedge::sync::hub {
 namespace proto = storeedge::sync::proto;
 
 namespace {
+
+constexpr std::uint32_t kMaxPullChanges = 10'000;
 
 std::string header(const std::map<std::string, std::string>& headers, std::string_view name) {
   std::string lower(name);
@@ -172,7 +176,10 @@ SyncReply SyncService::pull(const EnrolledNode& node, std::string_view body) {
       !s) {
     return error(426, proto::ErrorReply::UNSUPPORTED_VERSION, s.error().what());
   }
-  PullRequest request{node.store_code, node.node_id, {}, req->max_changes() == 0 ? 500 : req->max_changes()};
+  // A request for more than kMaxPullChanges gets that many and `more`: one reply never holds a whole
+  // catalog in the hub's memory.
+  const std::uint32_t asked = req->max_changes() == 0 ? 500 : req->max_changes();
+  PullRequest request{node.store_code, node.node_id, {}, std::min(asked, kMaxPullChanges)};
   for (const auto& c : req->cursors())
     request.cursors[std::string(proto::stream_name(c.stream()))] = c.cursor();
   auto pulled = storage_.pull(request);
@@ -183,14 +190,15 @@ SyncReply SyncService::pull(const EnrolledNode& node, std::string_view body) {
     return error(400, proto::ErrorReply::INVALID_REQUEST, pulled.error().what());
   }
   proto::PullResult res;
-  for (const auto& c : pulled->changes) {
+  res.mutable_changes()->Reserve(static_cast<int>(pulled->changes.size()));
+  for (auto& c : pulled->changes) {
     auto* out = res.add_changes();
     auto stream = proto::parse_stream(c.stream);
     if (stream) out->set_stream(*stream);
-    out->set_key(c.entity);
+    out->set_key(std::move(c.entity));
     out->set_op(proto::Change::UPSERT);
     out->set_version(static_cast<std::uint64_t>(c.seq));
-    out->set_payload(c.payload);
+    out->set_payload(std::move(c.payload));
   }
   for (const auto& [name, cursor] : pulled->cursors) {
     auto stream = proto::parse_stream(name);

@@ -115,5 +115,42 @@ TEST_F(CheckoutApiTest, BadInputIsAClearErrorAndChangesNothing) {
   auto missing = post("/api/v1/cart/scan", {{"cart_id", "no-such-cart"}, {"code", ean_}}, 404);
 }
 
+TEST_F(CheckoutApiTest, AGiftCardPaysPartOfASaleOfflineWithinItsLimit) {
+  // Demo card 6280000000000001: issued at the hub, offline limit 50.00 for this till.
+  const std::string card = "6280000000000001";
+  auto cart = post("/api/v1/carts", {}, 201);
+  const auto cart_id = cart["cart_id"];
+  cart = post("/api/v1/cart/scan", {{"cart_id", cart_id}, {"code", ean_}}, 200);
+  const auto total = cart["totals"].as_object()["total_cents"].as_int64();
+  ASSERT_GT(total, 1);
+
+  auto unknown = post(
+      "/api/v1/cart/tender",
+      {{"cart_id", cart_id}, {"kind", "gift_card"}, {"card_id", "6280999999999999"}, {"amount_cents", 1}},
+      404);
+  auto blocked = post(
+      "/api/v1/cart/tender",
+      {{"cart_id", cart_id}, {"kind", "gift_card"}, {"card_id", "6280000000000050"}, {"amount_cents", 1}},
+      409);
+  EXPECT_NE(boost::json::serialize(blocked).find("blocked"), std::string::npos) << blocked;
+  auto over =
+      post("/api/v1/cart/tender",
+           {{"cart_id", cart_id}, {"kind", "gift_card"}, {"card_id", card}, {"amount_cents", 5001}}, 422);
+
+  const std::int64_t from_card = total / 2;
+  post("/api/v1/cart/tender",
+       {{"cart_id", cart_id}, {"kind", "gift_card"}, {"card_id", card}, {"amount_cents", from_card}}, 200);
+  post("/api/v1/cart/tender", {{"cart_id", cart_id}, {"kind", "cash"}, {"amount_cents", total}}, 200);
+  auto done = post("/api/v1/cart/complete", {{"cart_id", cart_id}}, 201);
+  const std::string order_id(done["order_id"].as_string());
+
+  auto db = sqlite::Database::open(data_dir() / "replica.db");
+  ASSERT_TRUE(db);
+  EXPECT_EQ(**db->query_one<std::int64_t>(
+                "SELECT amount_cents FROM gift_card_entry WHERE kind = 'redeem' AND order_id = ?", order_id),
+            -from_card);
+  EXPECT_EQ(**db->query_one<std::int64_t>("SELECT COUNT(*) FROM gift_card_entry WHERE kind = 'redeem'"), 1);
+}
+
 }  // namespace
 }  // namespace storeedge::test

@@ -202,11 +202,13 @@ Result<PullResult> SqliteStorage::pull(const PullRequest& req) {
                                               " is ahead of this hub (" + std::to_string(*after) + " > " +
                                               std::to_string(head) + ")");
     }
-    std::vector<Change> rows;
+    // Rows go straight into the result (no second copy); one row past the budget says `more`.
+    const std::size_t first = out.changes.size();
+    out.changes.reserve(first + static_cast<std::size_t>(std::min<std::int64_t>(budget + 1, head - *after)));
     auto q = sql::each(
         db_, kStreamQuery, "pulling stream " + std::string(stream),
         [&](const sqlite::Statement& r) -> Status {
-          rows.push_back(
+          out.changes.push_back(
               {std::string(stream), r.get<std::int64_t>(0), r.get<std::string>(1), r.get<std::string>(2)});
           return {};
         },
@@ -214,14 +216,15 @@ Result<PullResult> SqliteStorage::pull(const PullRequest& req) {
         store->region, budget + 1);
     if (!q) return fail(q.error());
     std::int64_t upto = head;
-    if (static_cast<std::int64_t>(rows.size()) > budget) {
-      rows.resize(static_cast<std::size_t>(budget));
-      upto = rows.empty() ? *after : rows.back().seq;
+    std::int64_t got = static_cast<std::int64_t>(out.changes.size() - first);
+    if (got > budget) {
+      out.changes.resize(first + static_cast<std::size_t>(budget));
+      got = budget;
+      upto = got == 0 ? *after : out.changes.back().seq;
       out.more = true;
     }
-    budget -= static_cast<std::int64_t>(rows.size());
+    budget -= got;
     out.cursors[std::string(stream)] = make_cursor(stream, epoch_, upto);
-    std::move(rows.begin(), rows.end(), std::back_inserter(out.changes));
   }
   return out;
 }

@@ -14,12 +14,13 @@ namespace {
 
 constexpr std::string_view kOrderColumns =
     "SELECT order_id, channel, fulfilment, store_code, status, needs_review, review_reason, total_cents, "
-    "updated_at_ms FROM hub_order ";
+    "updated_at_ms, COALESCE(json_extract(base, '$.kind'), 'sale') FROM hub_order ";
 
 OrderView order_view(const sqlite::Statement& r) {
   return OrderView{r.get<std::string>(0), r.get<std::string>(1),  r.get<std::string>(2),
                    r.get<std::string>(3), r.get<std::string>(4),  r.get<bool>(5),
-                   r.get<std::string>(6), r.get<std::int64_t>(7), r.get<std::int64_t>(8)};
+                   r.get<std::string>(6), r.get<std::int64_t>(7), r.get<std::int64_t>(8),
+                   r.get<std::string>(9)};
 }
 
 json::object request_json(const OnlineOrder& o, const std::string& order_id) {
@@ -247,6 +248,21 @@ Result<OrderView> SqliteStorage::set_online_order_status(std::string_view order_
   if (auto s = change_order_status(order_id, status, StatusActor::channel); !s) return fail(s.error());
   if (auto s = tx->commit(); !s) return fail(s.error());
   return read_order(order_id);
+}
+
+Result<std::vector<OrderView>> SqliteStorage::customer_orders(std::string_view customer_id,
+                                                              std::size_t limit) {
+  std::vector<OrderView> out;
+  auto s = sql::each(
+      db_, std::string(kOrderColumns) + "WHERE customer_id = ? ORDER BY created_at_ms DESC, order_id LIMIT ?",
+      "listing orders of customer " + std::string(customer_id),
+      [&](const sqlite::Statement& r) -> Status {
+        out.push_back(order_view(r));
+        return {};
+      },
+      customer_id, static_cast<std::int64_t>(limit));
+  if (!s) return fail(s.error());
+  return out;
 }
 
 Result<std::vector<OrderView>> SqliteStorage::orders_for_review() {

@@ -202,9 +202,15 @@ CREATE TABLE change_log (
 CREATE INDEX change_log_by_subject ON change_log (subject) WHERE subject IS NOT NULL;
 )sql";
 
+// The channel API reads a customer's orders across channels.
+constexpr std::string_view kOrdersByCustomer = R"sql(
+CREATE INDEX hub_order_by_customer ON hub_order (customer_id, created_at_ms) WHERE customer_id IS NOT NULL;
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "hub identity", kHubIdentity},
     sqlite::Migration{2, "hub storage", kStorage},
+    sqlite::Migration{3, "orders by customer", kOrdersByCustomer},
 };
 
 }  // namespace

@@ -43,6 +43,7 @@ class SqliteStorage final : public HubStorage {
   Result<std::optional<CustomerProfile>> find_customer(std::string_view customer_id) override;
   Result<OrderView> place_online_order(const OnlineOrder& order) override;
   Result<OrderView> order_status(std::string_view order_id) override;
+  Result<std::vector<OrderView>> customer_orders(std::string_view customer_id, std::size_t limit) override;
   Result<OrderView> set_online_order_status(std::string_view order_id, std::string_view status) override;
   Result<bool> add_loyalty_entry(const LoyaltyEntry& entry) override;
   Result<std::int64_t> loyalty_balance(std::string_view customer_id) override;

@@ -23,6 +23,12 @@ class ServerFixture : public ::testing::Test {
     server_->route("POST", "/echo", [](const Request& r) {
       return Response{200, "text/plain", r.headers.at("content-type") + "|" + r.body};
     });
+    server_->route(
+        "POST", "/bulk",
+        [](const Request& r) {
+          return Response{200, "text/plain", std::to_string(r.body.size())};
+        },
+        256 * 1024);
     auto port = server_->start();
     ASSERT_TRUE(port) << port.error().what();
     port_ = *port;
@@ -70,6 +76,21 @@ TEST_F(ServerFixture, OversizedBodyIsRefusedWith413) {
   ASSERT_TRUE(r) << r.error().what();
   EXPECT_EQ(r->status, 413);
   EXPECT_NE(r->body.find("body_too_large"), std::string::npos);
+}
+
+TEST_F(ServerFixture, ARouteWithItsOwnLimitTakesLargerBodiesAndOthersKeepTheDefault) {
+  auto big = request("127.0.0.1", port_, "POST", "/bulk", std::string(200 * 1024, 'x'));
+  ASSERT_TRUE(big) << big.error().what();
+  EXPECT_EQ(big->status, 200);
+  EXPECT_EQ(big->body, std::to_string(200 * 1024));
+  auto too_big = request("127.0.0.1", port_, "POST", "/bulk", std::string(1024 * 1024, 'x'));
+  ASSERT_TRUE(too_big) << "the refused body is drained, so the client reads the answer: "
+                       << too_big.error().what();
+  EXPECT_EQ(too_big->status, 413);
+  EXPECT_NE(too_big->body.find("exceeds 262144 bytes"), std::string::npos) << too_big->body;
+  auto other = request("127.0.0.1", port_, "POST", "/echo", std::string(200 * 1024, 'x'));
+  ASSERT_TRUE(other) << other.error().what();
+  EXPECT_EQ(other->status, 413);
 }
 
 TEST(HttpServer, BusyPortIsAClearError) {

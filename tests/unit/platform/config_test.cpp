@@ -79,3 +79,20 @@ TEST(Config, LoadsFromDisk) {
 
 }  // namespace
 }  // namespace storeedge
+
+namespace storeedge {
+namespace {
+
+TEST(Config, StringArraysAreReadAndOtherArraysRefused) {
+  auto cfg = ConfigFile::parse("[channels]\napi_keys = [\"a\", \"b\"]\n[admin]\napi_keys = [\"a\", 3]\n",
+                               "hub.toml");
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(*cfg->strings("channels.api_keys"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(cfg->strings("missing.keys")->empty());
+  auto bad = cfg->strings("admin.api_keys");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().what(), "hub.toml: admin.api_keys: must be an array of strings");
+}
+
+}  // namespace
+}  // namespace storeedge

@@ -110,5 +110,40 @@ TEST_F(ClientTest, StampsIncreaseWhenTheWallClockStepsBackAndAcrossAReopen) {
   EXPECT_EQ(load_hlc(db()).value(), static_cast<std::uint64_t>(after[2]));
 }
 
+TEST_F(ClientTest, AHubRestoredWhileNothingIsPendingGetsTheSalesItLostAgain) {
+  // Every sale is acknowledged, then the hub is restored from a backup that has none of them. No
+  // push will ever meet a gap (nothing is pending), so only the epoch change can reveal the loss.
+  const auto sold = make_sales(4);
+  auto c = client();
+  auto first = c->step();
+  ASSERT_FALSE(first.error) << first.error->what();
+  ASSERT_EQ(pending(), 0);
+  open_hub("hub-restored.db");
+  ASSERT_TRUE(hub_->upsert_store({"0001", "north", hub::CustomerScope::region}));
+  hub_transport_->replace_storage(*hub_);
+  for (int i = 0; i < 3 && hub_order_ids().size() < sold.size(); ++i) {
+    auto step = c->step();
+    ASSERT_FALSE(step.error) << step.error->what();
+  }
+  EXPECT_EQ(hub_order_ids(), sold);
+  EXPECT_EQ(pending(), 0);
+}
+
+TEST_F(ClientTest, TheFirstRoundAfterAStartFindsWhatARestoredHubLacks) {
+  // The epoch change was seen and saved by a run that then crashed before asking the hub: the next
+  // run still asks on its first round.
+  const auto sold = make_sales(3);
+  ASSERT_TRUE(client()->step().push.applied == 3);
+  open_hub("hub-restored.db");
+  ASSERT_TRUE(hub_->upsert_store({"0001", "north", hub::CustomerScope::region}));
+  hub_transport_->replace_storage(*hub_);
+  ASSERT_TRUE(puller().resync(wire_epoch(hub_->epoch())));  // what the crashed run saved
+  auto step = client()->step();
+  ASSERT_FALSE(step.error) << step.error->what();
+  EXPECT_EQ(step.push.reopened, 3);
+  EXPECT_EQ(step.push.applied, 3);
+  EXPECT_EQ(hub_order_ids(), sold);
+}
+
 }  // namespace
 }  // namespace storeedge::sync::client::testing

@@ -1,0 +1,27 @@
+#pragma once
+// GET /admin: the HQ view of the hub as one server-rendered HTML page (no scripts, no external
+// assets): nodes with their lag, quarantined mutations and orders flagged for review. Every value
+// is HTML-escaped. Protected by `[admin] api_keys` (Bearer, or Basic with the key as password so a
+// browser can open it); with no keys configured it answers 403.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform/http/server.hpp"
+#include "sync/hub/storage.hpp"
+
+namespace storeedge::sync::hub {
+
+struct AdminPageData {
+  std::vector<NodeStatus> nodes;
+  std::vector<QuarantinedMutation> quarantine;
+  std::vector<OrderView> review;
+};
+
+std::string html_escape(std::string_view text);
+std::string render_admin_page(const AdminPageData& data);
+
+// `storage` must outlive the server.
+void add_admin_page(http::Server& server, HubStorage& storage, std::vector<std::string> api_keys);
+
+}  // namespace storeedge::sync::hub
