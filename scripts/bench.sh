@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target catalog_bench sale_bench
+cmake --build --preset release -j "$(nproc)" --target catalog_bench sale_bench drain_bench terminals_bench storehub
 bin=build/release/bin
 "$bin/sale_bench" 1000
 "$bin/catalog_bench"
+"$bin/drain_bench" --orders 100000
+"$bin/terminals_bench" --terminals 200 --orders 50

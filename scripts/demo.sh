@@ -31,6 +31,11 @@ port = 0
 [tls]
 cert_file = "hub/tls/server.pem"
 key_file = "hub/tls/server.key"
+# Demo keys only: a real hub gets its own secrets (docs/channels.md).
+[channels]
+api_keys = ["demo-channel-key-0001"]
+[admin]
+api_keys = ["demo-admin-key-000001"]
 TOML
 # The hub serves HTTPS with its own private CA, made once and kept between runs.
 if [ ! -s "$demo/hub/tls/server.pem" ]; then
@@ -85,7 +90,8 @@ cat <<TXT
 storeedge demo store is running.
   storehub    https://$hub/health  (curl --cacert $demo/hub/tls/ca.pem https://$hub/health)
   storeedged  http://$edge/health      (store 0001, till 01)
-  hub admin   https://$hub/admin/v1/nodes
+  hub admin   https://$hub/admin  (user any, password demo-admin-key-000001)
+  channel API https://$hub/channels/v1/...  (Authorization: Bearer demo-channel-key-0001, docs/channels.md)
   logs        $demo/logs/storehub.log
               $demo/logs/storeedged.log
   status      $bin/storectl status --config $demo/storeedged.toml
@@ -95,8 +101,8 @@ config reload (kill -HUP); the edge replica holds the demo store (5,000 products
 weighed fruit and deli, promotions, 1,000 customers with loyalty cards, online orders ready for
 pickup) and sells through its local API (docs/api.md); the till enrolls with the hub and pushes
 every sale to it over HTTPS, trusting the private CA that storehub init-tls made
-(storehub's /admin/v1/nodes shows it). The channel API and the POS/kiosk pages arrive with the
-open sync and UI work.
+(storehub's /admin page shows it); the web shop, CRM and ERP talk to the hub's channel API.
+The POS/kiosk pages arrive with the UI work.
 Press Ctrl-C to stop.
 TXT
 "$bin/storectl" status --config "$demo/storeedged.toml" || true

@@ -61,6 +61,7 @@ class EdgeDaemon {
                      .ca_file = config_.hub_ca_file,
                      .enrollment_token = config_.enrollment_token,
                      .interval = config_.sync_interval,
+                     .push_batch = config_.push_batch,
                      .request_timeout = config_.sync_request_timeout,
                      .backoff_cap = config_.sync_backoff_cap,
                      .replica_path = config_.replica_path(),

@@ -99,6 +99,9 @@ Result<EdgeConfig> load_edge_config(const std::filesystem::path& path) {
   auto interval = file->integer("sync.interval_ms", c.sync_interval.count(), 100, 600'000);
   if (!interval) return fail(interval.error());
   c.sync_interval = std::chrono::milliseconds(*interval);
+  auto batch = file->integer("sync.push_batch", static_cast<std::int64_t>(c.push_batch), 1, 10'000);
+  if (!batch) return fail(batch.error());
+  c.push_batch = static_cast<std::size_t>(*batch);
   auto timeout = file->integer("sync.request_timeout_ms", c.sync_request_timeout.count(), 100, 600'000);
   if (!timeout) return fail(timeout.error());
   c.sync_request_timeout = std::chrono::milliseconds(*timeout);

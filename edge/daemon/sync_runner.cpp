@@ -71,6 +71,7 @@ void SyncRunner::run() {
 
   sync::client::SyncOptions sync_options;
   sync_options.pull.store_code = settings_.store_code;
+  sync_options.relay.max_batch = settings_.push_batch;
   sync_options.backoff.cap = settings_.backoff_cap;
   sync_options.backoff.base = std::min(sync_options.backoff.base, settings_.backoff_cap);
   sync::client::SyncClient client(*replica, **transport, *key, clock, sync::client::system_random(),

@@ -23,8 +23,12 @@ Result<std::string> decoded_body(const TransportResponse& response) {
 }  // namespace
 
 HubChannel::HubChannel(Transport& transport, const proto::SigningKey& key, std::string node_id,
-                       const Clock& clock)
-    : transport_(transport), key_(key), node_id_(std::move(node_id)), clock_(clock) {}
+                       const Clock& clock, int gzip_level)
+    : transport_(transport),
+      key_(key),
+      node_id_(std::move(node_id)),
+      clock_(clock),
+      gzip_level_(gzip_level) {}
 
 Result<HubReply> HubChannel::call(std::string_view path, const google::protobuf::MessageLite& request) {
   auto encoded = proto::encode(request);
@@ -32,7 +36,7 @@ Result<HubReply> HubChannel::call(std::string_view path, const google::protobuf:
   Headers headers{{"Content-Type", "application/x-protobuf"}};
   std::string wire = std::move(*encoded);
   if (wire.size() >= kCompressFrom) {
-    auto zipped = proto::gzip_compress(wire, 6);
+    auto zipped = proto::gzip_compress(wire, gzip_level_);
     if (!zipped) return fail(zipped.error());
     wire = std::move(*zipped);
     headers.emplace_back("Content-Encoding", "gzip");

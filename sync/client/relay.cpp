@@ -1,5 +1,8 @@
 #include "sync/client/relay.hpp"
 
+#include <optional>
+#include <utility>
+
 #include "edge/store/journal.hpp"
 
 #include "platform/sqlite/transaction.hpp"
@@ -133,8 +136,20 @@ Status OutboxRelay::acknowledge(const proto::PushResult& result, PushReport& rep
   const std::int64_t now = unix_millis(clock_.now());
   auto tx = sqlite::Transaction::begin(db);
   if (!tx) return fail(tx.error());
-  auto one = db.cached("UPDATE outbox SET acked_at_ms = ? WHERE mutation_id = ? AND acked_at_ms IS NULL");
-  if (!one) return fail(one.error());
+  // Results come in id order, so the handled ones form a few runs of consecutive ids (usually one):
+  // each run is one range UPDATE instead of one UPDATE per row.
+  auto range = db.cached(
+      "UPDATE outbox SET acked_at_ms = ? WHERE mutation_id BETWEEN ? AND ? AND acked_at_ms IS NULL");
+  if (!range) return fail(range.error());
+  std::optional<std::pair<std::int64_t, std::int64_t>> run;
+  const auto flush = [&]() -> Status {
+    if (!run) return {};
+    if (auto s = (*range)->bind_all(now, run->first, run->second); !s) return s;
+    if (auto s = (*range)->run(); !s) return s;
+    report.acknowledged += db.changes();
+    run.reset();
+    return {};
+  };
   for (const auto& r : result.results()) {
     switch (r.status()) {
       case proto::MutationResult::APPLIED: ++report.applied; break;
@@ -143,12 +158,19 @@ Status OutboxRelay::acknowledge(const proto::PushResult& result, PushReport& rep
         ++report.rejected;
         report.last_rejection = "mutation " + std::to_string(r.mutation_id()) + ": " + r.reason();
         break;
-      default: continue;  // a status this build does not know: leave the row pending
+      default:  // a status this build does not know: leave the row pending
+        if (auto s = flush(); !s) return s;
+        continue;
     }
-    if (auto s = (*one)->bind_all(now, static_cast<std::int64_t>(r.mutation_id())); !s) return s;
-    if (auto s = (*one)->run(); !s) return s;
-    report.acknowledged += db.changes();
+    const auto id = static_cast<std::int64_t>(r.mutation_id());
+    if (run && id == run->second + 1) {
+      run->second = id;
+      continue;
+    }
+    if (auto s = flush(); !s) return s;
+    run.emplace(id, id);
   }
+  if (auto s = flush(); !s) return s;
   auto upto = db.cached("UPDATE outbox SET acked_at_ms = ? WHERE mutation_id <= ? AND acked_at_ms IS NULL");
   if (!upto) return fail(upto.error());
   if (auto s = (*upto)->bind_all(now, static_cast<std::int64_t>(result.last_applied_mutation_id())); !s)

@@ -76,6 +76,9 @@ Result<EdgeOrder> parse_edge_order(std::string_view payload) {
   HUB_TRY(loyalty, parse_loyalty(o, what));
   e.loyalty = std::move(loyalty);
   e.canonical = json::serialize(o);
+  for (std::string_view key :
+       {"type", "status", "fulfilment", "needs_review", "review_reason", "updated_at_ms"})
+    e.plain = e.plain && o.if_contains(key) == nullptr;
   return e;
 }
 

@@ -33,6 +33,9 @@ struct EdgeOrder {
   std::vector<EdgeStockDelta> stock;
   std::vector<LoyaltyEntry> loyalty;
   std::string canonical;  // the payload re-serialized: equal content gives equal text
+  // None of the fields the hub adds to a published order (type, status, fulfilment, needs_review,
+  // review_reason, updated_at_ms) is in the payload, so they can be appended to `canonical` as text.
+  bool plain = true;
 };
 [[nodiscard]] Result<EdgeOrder> parse_edge_order(std::string_view payload);
 

@@ -45,14 +45,14 @@ Result<HubConfig> load_hub_config(const std::filesystem::path& path) {
     c.tls_cert_file = resolve(path, *cert);
     c.tls_key_file = resolve(path, *key_file);
   }
-  for (auto [key, out] : {std::pair{"channels.api_keys", &c.channel_api_keys},
-                          std::pair{"admin.api_keys", &c.admin_api_keys}}) {
-    auto keys = file->strings(key);
+  for (auto [list, out] : {std::pair{"channels.api_keys", &c.channel_api_keys},
+                           std::pair{"admin.api_keys", &c.admin_api_keys}}) {
+    auto keys = file->strings(list);
     if (!keys) return fail(keys.error());
     for (const auto& k : *keys) {
       if (k.size() < 16) {
         return fail(Errc::config,
-                    file->source() + ": " + key + ": every key must have at least 16 characters");
+                    file->source() + ": " + list + ": every key must have at least 16 characters");
       }
     }
     *out = std::move(*keys);

@@ -3,7 +3,7 @@
 // beside the SQLite one (sqlite/sqlite_storage.hpp) and pass the same tests.
 //
 // What it holds (DESIGN.md, "Sync model"):
-// - push: the per-node applied-mutation watermark, applied in the same transaction as each mutation;
+// - push: the per-node applied-mutation watermark, committed in the same transaction as the mutations;
 //   rejected mutations go to a quarantine and never block the ones behind them;
 // - channel data: catalog, prices, promotions (hub-authoritative), stock as commuting deltas,
 //   customers merged last-writer-wins per field by HLC, the loyalty ledger, online orders;
@@ -49,7 +49,8 @@ enum class Outcome {
   duplicate,  // at or below the watermark: acknowledged again, no effect
   rejected,   // permanently wrong: quarantined with `reason`, watermark advanced
   gap,        // above watermark + 1: refused, the batch stops here; `expected_id` says what to send
-  retry,      // a transient failure (disk, lock): nothing of it committed, the batch stops here
+  retry,      // a transient failure (disk, lock, a failed COMMIT): nothing of the batch committed, every
+              // mutation of it is `retry` and the node sends the batch again
 };
 std::string_view to_string(Outcome o);
 
@@ -264,8 +265,11 @@ class HubStorage {
   // without a store.
   [[nodiscard]] virtual Status register_node(std::string_view node_id, std::string_view store_code) = 0;
 
-  // Applies a node's batch in order, one transaction per mutation (see Outcome). Errc::invalid_argument
-  // with nothing applied when a mutation names another node than `node_id`.
+  // Applies a node's batch in order in one transaction with a savepoint per mutation (see Outcome):
+  // a rejected mutation rolls back to its savepoint and is quarantined in the same transaction; a
+  // transient failure or a failed COMMIT makes every result `retry`, with nothing applied. A result
+  // is `applied` or `rejected` only once COMMIT returned. Errc::invalid_argument with nothing applied
+  // when a mutation names another node than `node_id`.
   [[nodiscard]] virtual Result<PushResult> apply_push(std::string_view node_id,
                                                       const std::vector<IncomingMutation>& batch) = 0;
 

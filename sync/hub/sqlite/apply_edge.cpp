@@ -1,4 +1,4 @@
-// Applying the mutations store nodes push. Every function runs inside push_one's transaction and
+// Applying the mutations store nodes push. Every function runs inside apply_push's transaction and
 // savepoint; an error of a permanent kind (invalid_argument, conflict, unsupported, ...) quarantines
 // the mutation, any other kind makes the node retry it.
 #include <boost/json.hpp>
@@ -57,18 +57,19 @@ Status SqliteStorage::apply_edge_order(std::string_view node_id, const IncomingM
     return fail(Errc::conflict, "order " + order->order_id +
                                     " is already recorded with different content; orders are immutable");
   }
+  const std::int64_t now = now_ms();
   if (auto s = sql::run(
           db_,
           "INSERT INTO hub_order (order_id, channel, fulfilment, store_code, origin_node, customer_id, "
           "status, total_cents, base, created_at_ms, updated_at_ms) "
           "VALUES (?, ?, 'in_store', ?, ?, ?, 'completed', ?, ?, ?, ?)",
           "recording order " + order->order_id, order->order_id, order->channel, order->store_code, node_id,
-          order->customer_id, order->total_cents, order->canonical, order->created_at_ms, now_ms());
+          order->customer_id, order->total_cents, order->canonical, order->created_at_ms, now);
       !s) {
     return s;
   }
   if (auto s = write_order_effects(node_id, *order); !s) return s;
-  return publish_order(order->order_id);
+  return publish_new_edge_order(*order, node_id, now);
 }
 
 // Stock deltas, loyalty entries and the customer's link to the store.

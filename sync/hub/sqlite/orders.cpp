@@ -202,6 +202,24 @@ Status SqliteStorage::publish_order(std::string_view order_id) {
                        json::serialize(doc->first));
 }
 
+// The document of an edge order just recorded (status completed, in store, no review), written as
+// publish_order would write it (the stored base with those fields appended, in that order) but from
+// the parsed payload's canonical text, without reading the row back and parsing it again: a drain
+// publishes one per sale.
+Status SqliteStorage::publish_new_edge_order(const EdgeOrder& order, std::string_view node_id,
+                                             std::int64_t updated_at_ms) {
+  if (!order.plain || order.canonical.size() < 2 || order.canonical.back() != '}')
+    return publish_order(order.order_id);
+  std::string doc = order.canonical;
+  doc.pop_back();
+  doc += R"(,"type":"order","status":"completed","fulfilment":"in_store","needs_review":false,)";
+  doc += R"("review_reason":"","updated_at_ms":)";
+  doc += std::to_string(updated_at_ms);
+  doc += '}';
+  return append_change("store_orders", "order:" + order.order_id,
+                       ChangeScope{order.store_code, std::nullopt, std::string(node_id)}, doc);
+}
+
 Status SqliteStorage::change_order_status(std::string_view order_id, std::string_view to, StatusActor by) {
   auto order = read_order(order_id);
   if (!order) return fail(order.error());

@@ -19,18 +19,20 @@ template <class... Args>
   return {};
 }
 
-// Calls `row` for every row; stops at the first error it returns.
+// Calls `row` for every row; stops at the first error it returns. The statement comes from the
+// connection's cache (a push runs the same few statements for every mutation; preparing them each
+// time cost more than running them); a nested use of the same SQL gets a fresh statement.
 template <class... Args>
 [[nodiscard]] Status each(sqlite::Database& db, std::string_view sql, std::string_view what,
                           const std::function<Status(const sqlite::Statement&)>& row, const Args&... args) {
-  auto stmt = db.prepare(sql);
+  auto stmt = db.cached(sql);
   if (!stmt) return fail(stmt.error().with_context(what));
-  if (auto s = stmt->bind_all(args...); !s) return fail(s.error().with_context(what));
+  if (auto s = (*stmt)->bind_all(args...); !s) return fail(s.error().with_context(what));
   while (true) {
-    auto more = stmt->step();
+    auto more = (*stmt)->step();
     if (!more) return fail(more.error().with_context(what));
     if (!*more) return {};
-    if (auto s = row(*stmt); !s) return s;
+    if (auto s = row(**stmt); !s) return s;
   }
 }
 

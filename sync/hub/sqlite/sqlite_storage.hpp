@@ -1,6 +1,7 @@
 #pragma once
 // The default HubStorage: one SQLite database (hub.db), WAL and synchronous=FULL, schema in
-// schema.cpp. Every push mutation, channel load and status change is one immediate transaction.
+// schema.cpp. Every push batch (a savepoint per mutation), channel load and status change is one
+// immediate transaction.
 //
 // Ownership and threads: owns its connection; not thread-safe (one per thread, the hub uses one).
 // The Clock must outlive it.
@@ -23,8 +24,10 @@ std::span<const sqlite::Migration> hub_migrations();
 class SqliteStorage final : public HubStorage {
  public:
   // Opens or creates the database, applies pending migrations and mints the epoch on creation.
+  // `options` are the connection's (tests pass a fault-injecting VFS); durability stays FULL.
   [[nodiscard]] static Result<std::unique_ptr<SqliteStorage>> open(const std::filesystem::path& path,
-                                                                   const Clock& clock);
+                                                                   const Clock& clock,
+                                                                   const sqlite::OpenOptions& options = {});
 
   const std::string& epoch() const override { return epoch_; }
   Status upsert_store(const StoreInfo& store) override;
@@ -64,7 +67,9 @@ class SqliteStorage final : public HubStorage {
   std::int64_t now_ms() const { return unix_millis(clock_.now()); }
 
   // push (sqlite_storage.cpp, apply_edge.cpp)
-  Result<MutationResult> push_one(std::string_view node_id, const IncomingMutation& m);
+  Status apply_batch(std::string_view node_id, const std::vector<IncomingMutation>& batch, PushResult& out,
+                     std::optional<std::int64_t>& committed);
+  Result<MutationResult> apply_in_savepoint(std::string_view node_id, const IncomingMutation& m);
   Status apply_mutation(std::string_view node_id, const IncomingMutation& m);
   Status apply_edge_order(std::string_view node_id, const IncomingMutation& m);
   Status apply_status_change(const IncomingMutation& m);
@@ -87,6 +92,7 @@ class SqliteStorage final : public HubStorage {
   // orders (orders.cpp)
   Result<OrderView> read_order(std::string_view order_id);
   Status publish_order(std::string_view order_id);
+  Status publish_new_edge_order(const EdgeOrder& order, std::string_view node_id, std::int64_t updated_at_ms);
   Status change_order_status(std::string_view order_id, std::string_view to, StatusActor by);
 
   // change streams (changes.cpp)

@@ -36,9 +36,9 @@ class HubTest : public ::testing::Test {
     ASSERT_TRUE(loaded) << loaded.error().what();
   }
 
-  void reopen() {
+  void reopen(const sqlite::OpenOptions& options = {}) {
     hub_.reset();
-    auto s = SqliteStorage::open(dir_ / "hub.db", clock_);
+    auto s = SqliteStorage::open(dir_ / "hub.db", clock_, options);
     ASSERT_TRUE(s) << s.error().what();
     hub_ = std::move(*s);
   }

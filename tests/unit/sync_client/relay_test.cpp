@@ -1,5 +1,6 @@
 // The outbox relay against a real hub storage engine: every sale arrives exactly once through lost
 // replies, refused connections, 503s and corrupt replies; gaps and a hub behind the node are healed.
+#include "tests/support/fault_vfs.hpp"
 #include "tests/unit/sync_client/sync_fixture.hpp"
 
 namespace storeedge::sync::client::testing {
@@ -52,6 +53,36 @@ TEST_F(RelayTest, SalesQueuedOfflineArriveExactlyOnceThroughLostRepliesAndRetrie
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM quarantine"), 0);
   EXPECT_EQ(hub_count("SELECT last_mutation_id FROM node WHERE node_id = '" + replica_->node_id() + "'"),
             200);
+}
+
+TEST_F(RelayTest, AHubCommitThatFailsAcknowledgesNothingAndTheResentBatchLandsOnce) {
+  auto vfs = test::FaultVfs::create("storeedge-fault-relay-hub");
+  ASSERT_TRUE(vfs) << vfs.error().what();
+  sqlite::OpenOptions options;
+  options.vfs = (*vfs)->name();
+  auto failing = hub::SqliteStorage::open(dir_ / "failing-hub.db", clock_, options);
+  ASSERT_TRUE(failing) << failing.error().what();
+  ASSERT_TRUE((*failing)->upsert_store({"0001", "north", hub::CustomerScope::region}));
+  ASSERT_TRUE((*failing)->register_node(replica_->node_id(), "0001"));
+  hub_transport_->replace_storage(**failing);
+  const auto orders = [&] {
+    return (*failing)->db().query_one<std::int64_t>("SELECT COUNT(*) FROM hub_order").value().value_or(-1);
+  };
+  make_sales(5);
+
+  (*vfs)->fail_next_syncs(1);  // the hub's COMMIT of the batch fails
+  auto refused = relay().push_once();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), Errc::unavailable) << refused.error().what();
+  EXPECT_EQ(pending(), 5) << "nothing acknowledged";
+  EXPECT_EQ(orders(), 0) << "nothing applied";
+
+  auto resent = relay().push_once();
+  ASSERT_TRUE(resent) << resent.error().what();
+  EXPECT_EQ(resent->applied, 5);
+  EXPECT_EQ(pending(), 0);
+  EXPECT_EQ(orders(), 5);
+  hub_transport_->replace_storage(*hub_);  // the failing hub closes before its VFS goes
 }
 
 TEST_F(RelayTest, ServerErrorsAndCorruptRepliesLeaveEverythingPending) {
