@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -110,11 +111,34 @@ TEST(SaleCrash, EveryAcknowledgedSaleSurvivesSigkillWholeAndNoPartialSaleExists)
   const auto child = test::bin_dir() / "sale_crash_child";
   const int kills = kills_wanted();
   std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<int> delay_ms(3, 60);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60 + kills / 4);
+  // Calibration, which is also the first kill: how long this machine and build (ASan is several times
+  // slower, a loaded CI runner more) take from the child's start to its first acknowledged sale. Kill
+  // moments are then drawn up to twice that plus a margin, so they fall during start-up, migrations
+  // and commits alike whatever the speed, and some sales are always acknowledged.
+  int first_ack_ms = 0;
+  {
+    const auto start = std::chrono::steady_clock::now();
+    test::Process p(child, {db_path.string(), ack_path.string(), "01"}, dir / "child");
+    const bool acked = test::eventually([&] { return !acknowledged(ack_path).empty() || !p.running(); },
+                                        std::chrono::seconds(30));
+    first_ack_ms = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+            .count());
+    ASSERT_TRUE(acked && p.running()) << "the child acknowledged no sale within 30 s: " << p.stderr_text();
+    p.signal(SIGKILL);
+    ASSERT_TRUE(p.wait_for(std::chrono::seconds(5))) << "child did not die";
+  }
+  const int max_delay_ms = std::max(60, 2 * first_ack_ms + 20);
+  std::uniform_int_distribution<int> delay_ms(3, max_delay_ms);
+  // Bounded in time too: room for each kill's delay plus the restart and checks, at least a minute.
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::milliseconds(std::max(60'000 + 250 * kills, kills * (max_delay_ms + 400)));
 
-  int done = 0;
-  std::size_t last_acks = 0;
+  int done = 1;
+  std::size_t last_acks = acknowledged(ack_path).size();
+  check_after_kill(db_path, acknowledged(ack_path), done);
+  if (::testing::Test::HasFatalFailure() || ::testing::Test::HasNonfatalFailure()) return;
   for (; done < kills && std::chrono::steady_clock::now() < deadline; ++done) {
     {
       test::Process p(child, {db_path.string(), ack_path.string(), "01"}, dir / "child");
@@ -131,7 +155,8 @@ TEST(SaleCrash, EveryAcknowledgedSaleSurvivesSigkillWholeAndNoPartialSaleExists)
   }
   EXPECT_EQ(done, kills) << "ran out of time after " << done << " kills";
   EXPECT_GT(last_acks, 0u) << "no sale was ever acknowledged: the delays are too short to test anything";
-  std::printf("crash: %d kills, %zu acknowledged sales\n", done, last_acks);
+  std::printf("crash: %d kills, %zu acknowledged sales, first ack after %d ms\n", done, last_acks,
+              first_ack_ms);
 }
 
 }  // namespace
