@@ -17,12 +17,8 @@ class CheckoutApiTest : public EdgeDaemonTest {
     // A unit-sold product with a price in force, by its barcode.
     auto db = sqlite::Database::open(data_dir() / "replica.db");
     ASSERT_TRUE(db);
-    auto gtin = db->query_one<std::string>(
-        "SELECT substr(g.gtin14, 2) FROM product p JOIN product_gtin g USING (sku) JOIN price r USING (sku) "
-        "WHERE p.sold_by = 'unit' AND p.active = 1 AND p.age_restricted = 0 AND r.valid_to_ms IS NULL "
-        "AND g.gtin14 LIKE '084%' ORDER BY p.sku LIMIT 1");
-    ASSERT_TRUE(gtin && *gtin);
-    ean_ = **gtin;
+    ean_ = demo_unit_ean(*db);
+    ASSERT_FALSE(ean_.empty());
     sku_ = **db->query_one<std::string>("SELECT sku FROM product_gtin WHERE gtin14 = '0' || ?", ean_);
     start();
   }

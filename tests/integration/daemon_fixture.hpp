@@ -3,12 +3,14 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "platform/atomic_file.hpp"
 #include "platform/http/client.hpp"
+#include "platform/sqlite/database.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -27,6 +29,43 @@ inline std::uint16_t published_port(const std::filesystem::path& address_file) {
   auto text = read_file(address_file);
   if (!text || text->find('\n') == std::string::npos) return 0;
   return static_cast<std::uint16_t>(std::stoi(text->substr(text->rfind(':') + 1)));
+}
+
+// The EAN-13 of the demo store's first unit-sold, unrestricted product with a price in force (empty
+// when there is none): what the tests scan.
+inline std::string demo_unit_ean(sqlite::Database& replica) {
+  auto ean = replica.query_one<std::string>(
+      "SELECT substr(g.gtin14, 2) FROM product p JOIN product_gtin g USING (sku) JOIN price r USING (sku) "
+      "WHERE p.sold_by = 'unit' AND p.active = 1 AND p.age_restricted = 0 AND r.valid_to_ms IS NULL "
+      "AND g.gtin14 LIKE '084%' ORDER BY p.sku LIMIT 1");
+  return ean && *ean ? **ean : std::string();
+}
+
+// What the hub holds for a store against the orders its tills acknowledged.
+struct HubDelivery {
+  std::size_t lost = 0;        // acknowledged, not at the hub
+  std::size_t duplicated = 0;  // extra copies of acknowledged orders
+  std::size_t unexpected = 0;  // at the hub, never acknowledged
+  std::size_t at_hub = 0;      // order rows at the hub for the store
+};
+
+inline HubDelivery hub_delivery(sqlite::Database& hub_db, const std::string& store_code,
+                                const std::set<std::string>& acknowledged) {
+  HubDelivery d;
+  std::multiset<std::string> at_hub;
+  auto rows = hub_db.prepare("SELECT order_id FROM hub_order WHERE store_code = ?");
+  EXPECT_TRUE(rows && rows->bind_all(store_code));
+  while (rows && rows->step().value_or(false)) at_hub.insert(rows->column_text(0));
+  d.at_hub = at_hub.size();
+  for (const auto& id : acknowledged) {
+    const std::size_t n = at_hub.count(id);
+    if (n == 0) ++d.lost;
+    if (n > 1) d.duplicated += n - 1;
+  }
+  for (const auto& id : at_hub) {
+    if (!acknowledged.contains(id)) ++d.unexpected;
+  }
+  return d;
 }
 
 class EdgeDaemonTest : public ::testing::Test {

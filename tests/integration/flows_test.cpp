@@ -69,18 +69,10 @@ TEST_F(FlowsTest, Flow1_OrdersSoldWhileTheHubIsDownArriveOnceWithStockAndLoyalty
 
   auto db = sqlite::Database::open(dir_ / "hubdata" / "hub.db");
   ASSERT_TRUE(db);
-  std::multiset<std::string> at_hub;
-  auto rows = db->prepare("SELECT order_id FROM hub_order WHERE store_code = '0042'");
-  ASSERT_TRUE(rows);
-  while (*rows->step()) at_hub.insert(rows->column_text(0));
-  std::size_t lost = 0, duplicated = 0;
-  for (const auto& id : acknowledged) {
-    lost += at_hub.count(id) == 0 ? 1u : 0u;
-    duplicated += at_hub.count(id) > 1 ? at_hub.count(id) - 1 : 0u;
-  }
-  EXPECT_EQ(lost, 0u);
-  EXPECT_EQ(duplicated, 0u);
-  EXPECT_EQ(at_hub.size(), acknowledged.size()) << "nothing arrives that was not sold";
+  const HubDelivery delivery = hub_delivery(*db, "0042", acknowledged);
+  EXPECT_EQ(delivery.lost, 0u);
+  EXPECT_EQ(delivery.duplicated, 0u);
+  EXPECT_EQ(delivery.at_hub, acknowledged.size()) << "nothing arrives that was not sold";
   // One unit of the SKU left the store per order, and each order's points are in the hub's ledger.
   EXPECT_EQ(**db->query_one<std::int64_t>(
                 "SELECT COALESCE(SUM(delta), 0) FROM stock_move WHERE store_code = '0042' AND sku = ? "

@@ -55,10 +55,7 @@ class SyncFaultsTest : public EdgeDaemonTest {
     ASSERT_EQ(demo.exit_code, 0) << demo.err;
     auto db = sqlite::Database::open(data_dir() / "replica.db");
     ASSERT_TRUE(db);
-    ean_ = **db->query_one<std::string>(
-        "SELECT substr(g.gtin14, 2) FROM product p JOIN product_gtin g USING (sku) JOIN price r USING (sku) "
-        "WHERE p.sold_by = 'unit' AND p.active = 1 AND p.age_restricted = 0 AND r.valid_to_ms IS NULL "
-        "AND g.gtin14 LIKE '084%' ORDER BY p.sku LIMIT 1");
+    ean_ = demo_unit_ean(*db);
   }
 
   RunResult storehub(std::vector<std::string> args, const std::string& name) {

@@ -62,10 +62,7 @@ TEST_F(SyncFlowTest, SalesMadeWhileTheHubIsDownArriveExactlyOnce) {
   {
     auto db = sqlite::Database::open(data_dir() / "replica.db");
     ASSERT_TRUE(db);
-    ean = **db->query_one<std::string>(
-        "SELECT substr(g.gtin14, 2) FROM product p JOIN product_gtin g USING (sku) JOIN price r USING (sku) "
-        "WHERE p.sold_by = 'unit' AND p.active = 1 AND p.age_restricted = 0 AND r.valid_to_ms IS NULL "
-        "AND g.gtin14 LIKE '084%' ORDER BY p.sku LIMIT 1");
+    ean = demo_unit_ean(*db);
   }
   start();
 
@@ -96,19 +93,10 @@ TEST_F(SyncFlowTest, SalesMadeWhileTheHubIsDownArriveExactlyOnce) {
   ASSERT_TRUE(hub->wait_for(std::chrono::seconds(10)));
   auto db = sqlite::Database::open(dir_ / "hubdata" / "hub.db");
   ASSERT_TRUE(db);
-  auto rows = db->prepare("SELECT order_id FROM hub_order WHERE store_code = '0042'");
-  ASSERT_TRUE(rows);
-  std::multiset<std::string> at_hub;
-  while (*rows->step()) at_hub.insert(rows->column_text(0));
-  std::size_t lost = 0, duplicated = 0, unexpected = 0;
-  for (const auto& id : acknowledged) lost += at_hub.count(id) == 0 ? 1u : 0u;
-  for (const auto& id : at_hub) {
-    if (!acknowledged.contains(id)) ++unexpected;
-  }
-  for (const auto& id : acknowledged) duplicated += at_hub.count(id) > 1 ? at_hub.count(id) - 1 : 0;
-  EXPECT_EQ(lost, 0u);
-  EXPECT_EQ(duplicated, 0u);
-  EXPECT_EQ(unexpected, 0u);
+  const HubDelivery delivery = hub_delivery(*db, "0042", acknowledged);
+  EXPECT_EQ(delivery.lost, 0u);
+  EXPECT_EQ(delivery.duplicated, 0u);
+  EXPECT_EQ(delivery.unexpected, 0u);
   EXPECT_EQ(**db->query_one<std::int64_t>("SELECT COUNT(*) FROM quarantine"), 0);
 }
 

@@ -45,10 +45,7 @@ class TlsSyncTest : public EdgeDaemonTest {
     ASSERT_EQ(demo.exit_code, 0) << demo.err;
     auto db = sqlite::Database::open(data_dir() / "replica.db");
     ASSERT_TRUE(db);
-    ean_ = **db->query_one<std::string>(
-        "SELECT substr(g.gtin14, 2) FROM product p JOIN product_gtin g USING (sku) JOIN price r USING (sku) "
-        "WHERE p.sold_by = 'unit' AND p.active = 1 AND p.age_restricted = 0 AND r.valid_to_ms IS NULL "
-        "AND g.gtin14 LIKE '084%' ORDER BY p.sku LIMIT 1");
+    ean_ = demo_unit_ean(*db);
   }
 
   std::filesystem::path hub_config() const { return dir_ / "hub.toml"; }
@@ -93,18 +90,10 @@ class TlsSyncTest : public EdgeDaemonTest {
     ASSERT_TRUE(hub_->wait_for(std::chrono::seconds(10)));
     auto db = sqlite::Database::open(dir_ / "hubdata" / "hub.db");
     ASSERT_TRUE(db);
-    auto rows = db->prepare("SELECT order_id FROM hub_order WHERE store_code = '0042'");
-    ASSERT_TRUE(rows);
-    std::multiset<std::string> at_hub;
-    while (*rows->step()) at_hub.insert(rows->column_text(0));
-    std::size_t lost = 0, duplicated = 0;
-    for (const auto& id : acknowledged) {
-      lost += at_hub.count(id) == 0 ? 1u : 0u;
-      duplicated += at_hub.count(id) > 1 ? at_hub.count(id) - 1 : 0u;
-    }
-    EXPECT_EQ(lost, 0u);
-    EXPECT_EQ(duplicated, 0u);
-    EXPECT_EQ(at_hub.size(), acknowledged.size()) << "the hub has orders nobody sold";
+    const HubDelivery delivery = hub_delivery(*db, "0042", acknowledged);
+    EXPECT_EQ(delivery.lost, 0u);
+    EXPECT_EQ(delivery.duplicated, 0u);
+    EXPECT_EQ(delivery.at_hub, acknowledged.size()) << "the hub has orders nobody sold";
   }
 
   // Until every sale made so far is pushed and the last round succeeded. /health shows the figures of
