@@ -34,6 +34,7 @@ Result<Replica> Replica::open(const std::filesystem::path& file, const Clock& cl
   open_options.create = !options.read_only;
   open_options.busy_timeout = options.busy_timeout;
   open_options.vfs = options.vfs;
+  open_options.batch_wal_writes = options.batch_wal_writes;
   open_options.wal_autocheckpoint_pages = options.wal_autocheckpoint_pages;
   open_options.page_size = options.page_size;
   auto db = sqlite::Database::open(file, open_options);

@@ -19,7 +19,8 @@ namespace storeedge::store {
 struct ReplicaOptions {
   bool read_only = false;  // storectl inspecting a stopped daemon's data; never migrates
   std::chrono::milliseconds busy_timeout{5000};
-  std::string vfs;  // empty: the default VFS; fault tests pass theirs
+  std::string vfs;               // empty: the default VFS; fault tests pass theirs
+  bool batch_wal_writes = true;  // one write per commit (sqlite::OpenOptions); off for bare references
   // A sale must not pay for copying earlier sales' pages back into the database: the daemon
   // checkpoints when idle (sqlite::checkpoint_if_needed). This limit is only a backstop for a node that is
   // never idle; with ~10 pages a sale it is about a thousand sales (40 MiB of WAL at 4 KiB pages).

@@ -1,4 +1,5 @@
 #include "platform/sqlite/database.hpp"
+#include "platform/sqlite/wal_batch_vfs.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -56,6 +57,7 @@ Result<Database> Database::open(const std::filesystem::path& path, const OpenOpt
   flags |= options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (!options.read_only && options.create) flags |= SQLITE_OPEN_CREATE;
   const char* vfs = options.vfs.empty() ? nullptr : options.vfs.c_str();
+  if (vfs == nullptr && options.batch_wal_writes) vfs = wal_batch_vfs_name();
   const int rc = sqlite3_open_v2(path.c_str(), &impl->db, flags, vfs);
   if (rc != SQLITE_OK) return fail(detail::connection_error(impl->db, rc, {}).with_context(where));
 

@@ -27,6 +27,9 @@ struct OpenOptions {
   bool durable = true;  // synchronous=FULL when true, NORMAL when false
   std::chrono::milliseconds busy_timeout{5000};
   std::string vfs;  // empty = the default VFS; tests pass a fault-injecting VFS name
+  // With the default VFS: write each commit's WAL frames in one system call (wal_batch_vfs.hpp).
+  // Benchmarks turn it off for their bare-SQLite reference.
+  bool batch_wal_writes = true;
   // After a commit leaves at least this many frames in the WAL that are not yet copied into the
   // database, that commit runs a PASSIVE checkpoint before returning (SQLite's own default is 1000).
   // 0 turns it off: the owner then calls checkpoint_if_needed() when it is idle, so no commit pays

@@ -115,7 +115,9 @@ Status setup_hub(const fs::path& db_path, std::int64_t products) {
 // The physical reference: the same rows into the same tables of an empty replica, one transaction.
 Result<double> bare_insert_seconds(const fs::path& file, std::int64_t products) {
   SystemClock clock;
-  auto replica = store::Replica::open(file, clock);
+  store::ReplicaOptions plain;  // the reference is SQLite as it comes: no WAL write batching
+  plain.batch_wal_writes = false;
+  auto replica = store::Replica::open(file, clock, plain);
   if (!replica) return fail(replica.error());
   auto& db = replica->db();
   const auto start = SteadyClock::now();

@@ -59,7 +59,9 @@ std::uint64_t splitmix(std::uint64_t& state) {
 
 // The physical reference: the same number of rows into a plain table, one transaction, durable.
 Result<double> bare_insert_seconds(const std::filesystem::path& file, std::int64_t rows) {
-  auto db = sqlite::Database::open(file);
+  sqlite::OpenOptions plain_sqlite;  // the reference is SQLite as it comes: no WAL write batching
+  plain_sqlite.batch_wal_writes = false;
+  auto db = sqlite::Database::open(file, plain_sqlite);
   if (!db) return fail(db.error());
   if (auto s =
           db->exec("CREATE TABLE bare (id INTEGER PRIMARY KEY, gtin14 TEXT NOT NULL, name TEXT NOT NULL, "

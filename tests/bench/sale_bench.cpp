@@ -68,7 +68,9 @@ int run(int argc, char** argv) {
   test::TempDir dir{"sale-bench"};
   SystemClock clock;
   auto replica = Replica::open(dir / "replica.db", clock, options);
-  auto bare = sqlite::Database::open(dir / "bare.db");
+  sqlite::OpenOptions plain_sqlite;  // the reference is SQLite as it comes: no WAL write batching
+  plain_sqlite.batch_wal_writes = false;
+  auto bare = sqlite::Database::open(dir / "bare.db", plain_sqlite);
   if (!replica || !bare || !bare->exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")) {
     std::fprintf(stderr, "cannot open the benchmark databases\n");
     return 1;

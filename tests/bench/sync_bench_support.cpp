@@ -65,7 +65,9 @@ void reset_peak_rss() {
 }
 
 Result<double> bare_commit_p50_ms(const std::filesystem::path& dir, int samples) {
-  auto db = sqlite::Database::open(dir / "bare.db");
+  sqlite::OpenOptions plain_sqlite;  // the reference is SQLite as it comes: no WAL write batching
+  plain_sqlite.batch_wal_writes = false;
+  auto db = sqlite::Database::open(dir / "bare.db", plain_sqlite);
   if (!db) return fail(db.error());
   if (auto s = db->exec("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"); !s)
     return fail(s.error());
