@@ -95,8 +95,11 @@ export class Daemon {
     this.child = null;
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    const timer = sleep(kStopTimeoutMs).then(() => 'timeout');
-    if ((await Promise.race([this.exited, timer])) === 'timeout') {
+    const cancel = new AbortController();  // a pending timer would keep the test process alive
+    const timer = sleep(kStopTimeoutMs, 'timeout', { signal: cancel.signal }).catch(() => 'stopped');
+    const outcome = await Promise.race([this.exited, timer]);
+    cancel.abort();
+    if (outcome === 'timeout') {
       child.kill('SIGKILL');
       throw new Error(`${this.program} did not stop within ${kStopTimeoutMs} ms of SIGTERM`);
     }
