@@ -86,7 +86,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // connection.
   template <class... StreamArgs>
   Session(std::shared_ptr<Server::Impl> server, std::shared_ptr<asio::ssl::context> tls, StreamArgs&&... args)
-      : stream_(std::forward<StreamArgs>(args)...), tls_(std::move(tls)), server_(std::move(server)) {}
+      : tls_(std::move(tls)), stream_(std::forward<StreamArgs>(args)...), server_(std::move(server)) {}
 
   void start() {
     if constexpr (kTls) {
@@ -220,8 +220,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   static constexpr std::size_t kMaxDrainBytes = 64u << 20;
+  std::shared_ptr<asio::ssl::context> tls_;  // declared before stream_: outlives it
   Stream stream_;
-  std::shared_ptr<asio::ssl::context> tls_;
   std::array<char, 16384> scratch_{};
   std::size_t drained_ = 0;
   bool draining_ = false;
