@@ -155,9 +155,11 @@ describe('storehub /admin in Chromium', { timeout: 240_000 }, () => {
     const nodes = (await expectStatus(hubPort, 'GET', '/admin/v1/nodes')).nodes;
     assert.equal(nodes.length, 1);
     nodeId = nodes[0].node_id;
-    browser = await chromium.launch({ executablePath: kChromium, headless: true, timeout: kBrowserTimeoutMs });
+    // Loopback only: Chromium resolves no host name; 127.0.0.1 is the one address it may reach.
+    browser = await chromium.launch({ executablePath: kChromium, headless: true, timeout: kBrowserTimeoutMs,
+                                      args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'] });
     failed = false;
-  });
+  }, { timeout: 180_000 });
 
   after(async () => {
     await browser?.close();
@@ -197,7 +199,7 @@ describe('storehub /admin in Chromium', { timeout: 240_000 }, () => {
   }
 
   // Marks the suite failed for after() (keeps the directory) and rethrows.
-  const step = (name, fn) => test(name, async (t) => {
+  const step = (name, fn) => test(name, { timeout: 90_000 }, async (t) => {
     try {
       await fn(t);
     } catch (e) {
