@@ -14,6 +14,8 @@ asan=1
 jobs=$(nproc)
 
 scripts/check-format.sh
+# The browser tests' one npm package (playwright-core), exactly as locked; it drives Debian's Chromium.
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 run_preset() {
   local preset=$1

@@ -1,6 +1,9 @@
 #include "platform/http/server.hpp"
 
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -13,6 +16,7 @@
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <list>
 #include <type_traits>
@@ -52,7 +56,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::io_context& io;
   ServerOptions options;
   tcp::acceptor acceptor;
-  std::optional<asio::ssl::context> tls;  // set: every connection is TLS
+  // Set: every connection is TLS. Each TLS session holds the context it was accepted with, so a reload
+  // (a new context here) leaves open connections on the previous one until they end.
+  std::shared_ptr<asio::ssl::context> tls;
+  std::optional<TlsCertificateInfo> tls_info;  // of `tls`
   std::map<std::pair<std::string, std::string>, Handler> routes;
   std::map<std::pair<std::string, std::string>, std::size_t> body_limits;  // routes with their own limit
   std::size_t largest_body_limit = 0;
@@ -75,9 +82,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
  public:
+  // `tls`: the context `args` built the stream from (null for plain TCP), kept alive as long as the
+  // connection.
   template <class... StreamArgs>
-  explicit Session(std::shared_ptr<Server::Impl> server, StreamArgs&&... args)
-      : stream_(std::forward<StreamArgs>(args)...), server_(std::move(server)) {}
+  Session(std::shared_ptr<Server::Impl> server, std::shared_ptr<asio::ssl::context> tls, StreamArgs&&... args)
+      : tls_(std::move(tls)), stream_(std::forward<StreamArgs>(args)...), server_(std::move(server)) {}
 
   void start() {
     if constexpr (kTls) {
@@ -211,6 +220,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   static constexpr std::size_t kMaxDrainBytes = 64u << 20;
+  std::shared_ptr<asio::ssl::context> tls_;  // declared before stream_: outlives it
   Stream stream_;
   std::array<char, 16384> scratch_{};
   std::size_t drained_ = 0;
@@ -230,11 +240,11 @@ void Server::Impl::accept() {
       self->sessions.remove_if([](const auto& w) { return w.expired(); });
       if (self->tls) {
         auto session = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-            self, std::move(socket), *self->tls);
+            self, self->tls, std::move(socket), *self->tls);
         self->sessions.push_back(session);
         session->start();
       } else {
-        auto session = std::make_shared<Session<beast::tcp_stream>>(self, std::move(socket));
+        auto session = std::make_shared<Session<beast::tcp_stream>>(self, nullptr, std::move(socket));
         self->sessions.push_back(session);
         session->start();
       }
@@ -319,6 +329,36 @@ Result<asio::ssl::context> make_tls_context(const TlsFiles& files) {
   return ctx;
 }
 
+// Subject, expiry and SHA-256 fingerprint of the certificate `ctx` serves.
+TlsCertificateInfo describe_certificate(asio::ssl::context& ctx) {
+  TlsCertificateInfo info;
+  X509* cert = SSL_CTX_get0_certificate(ctx.native_handle());
+  if (cert == nullptr) return info;
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  if (bio && X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) >= 0) {
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    if (n > 0) info.subject.assign(data, static_cast<std::size_t>(n));
+  }
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) == 1) {
+    char text[32] = {};
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    info.not_after = text;
+  }
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  if (X509_digest(cert, EVP_sha256(), md.data(), &len) == 1) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (unsigned int i = 0; i < len; ++i) {
+      if (i > 0) info.sha256 += ':';
+      info.sha256 += kHex[md[i] >> 4];
+      info.sha256 += kHex[md[i] & 0xF];
+    }
+  }
+  return info;
+}
+
 }  // namespace
 
 Server::Server(asio::io_context& io, ServerOptions options)
@@ -338,9 +378,7 @@ void Server::route(std::string method, std::string path, Handler handler, std::s
 
 Result<std::uint16_t> Server::start() {
   if (impl_->options.tls) {
-    auto ctx = make_tls_context(*impl_->options.tls);
-    if (!ctx) return fail(ctx.error());
-    impl_->tls.emplace(std::move(*ctx));
+    if (auto s = reload_tls(*impl_->options.tls); !s) return fail(s.error());
   }
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl_->options.address, ec);
@@ -355,6 +393,23 @@ Result<std::uint16_t> Server::start() {
   if (ec) return fail(Errc::io, "cannot listen on " + where + ": " + ec.message(), ec.value());
   impl_->accept();
   return impl_->acceptor.local_endpoint().port();
+}
+
+Status Server::reload_tls(const TlsFiles& files) {
+  if (!impl_->options.tls) {
+    return fail(Errc::invalid_argument, "this server was started without TLS: serving HTTPS needs a restart");
+  }
+  auto ctx = make_tls_context(files);
+  if (!ctx) return fail(ctx.error());
+  auto next = std::make_shared<asio::ssl::context>(std::move(*ctx));
+  impl_->tls_info = describe_certificate(*next);
+  impl_->tls = std::move(next);
+  impl_->options.tls = files;
+  return {};
+}
+
+std::optional<TlsCertificateInfo> Server::tls_certificate() const {
+  return impl_->tls_info;
 }
 
 void Server::stop() {

@@ -48,6 +48,13 @@ struct TlsFiles {
   std::filesystem::path key_file;
 };
 
+// The certificate a TLS server presents, for logs and /health.
+struct TlsCertificateInfo {
+  std::string subject;    // RFC 2253, e.g. "CN=storehub"
+  std::string not_after;  // UTC, "2029-03-05T10:00:00Z"
+  std::string sha256;     // fingerprint of the DER certificate, upper-case hex pairs joined by ':'
+};
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;                // 0: an ephemeral port, read back from start()
@@ -72,6 +79,15 @@ class Server {
   Result<std::uint16_t> start();
   // Stops accepting and closes open connections.
   void stop();
+
+  // Replaces the TLS certificate and key with those in `files`, read now. Connections accepted from
+  // then on use them; connections already open finish on the previous ones. A missing, broken or
+  // mismatched file is an error naming it and changes nothing: the server keeps serving the previous
+  // certificate. An error too for a server started without TLS (turning TLS on needs a restart).
+  // Call on the io_context thread, or before it runs.
+  [[nodiscard]] Status reload_tls(const TlsFiles& files);
+  // The certificate served to new connections; empty for a plain-HTTP server or before start().
+  std::optional<TlsCertificateInfo> tls_certificate() const;
 
   struct Impl;  // defined in server.cpp; public only so connection sessions can share it
 

@@ -15,6 +15,7 @@
 #include "sync/hub/backup_cmd.hpp"
 #include "sync/hub/channels_api.hpp"
 #include "sync/hub/hub_config.hpp"
+#include "sync/hub/hub_reload.hpp"
 #include "sync/hub/node_registry.hpp"
 #include "sync/hub/sqlite/sqlite_storage.hpp"
 #include "sync/hub/sync_service.hpp"
@@ -133,7 +134,7 @@ int backup_or_restore(const HubConfig& config, const std::string& to, const std:
   return 0;
 }
 
-int serve(const HubConfig& config) {
+int serve(const std::filesystem::path& config_path, const HubConfig& config) {
   SystemClock clock;
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
@@ -156,6 +157,7 @@ int serve(const HubConfig& config) {
   if (config.tls()) options.tls = http::TlsFiles{config.tls_cert_file, config.tls_key_file};
   const std::string scheme = config.tls() ? "https" : "http";
   http::Server server(io, options);
+  HubReloader reloader(config_path, config, server);
   const auto started = clock.steady_now();
   server.route("GET", "/health", [&](const http::Request&) {
     boost::json::object body{
@@ -163,6 +165,7 @@ int serve(const HubConfig& config) {
     body["scheme"] = scheme;
     body["uptime_seconds"] =
         std::chrono::duration_cast<std::chrono::seconds>(clock.steady_now() - started).count();
+    reloader.add_health(body);
     return http::Response{200, "application/json", boost::json::serialize(body)};
   });
   for (const char* path : {"/sync/v1/enroll", "/sync/v1/push", "/sync/v1/pull"}) {
@@ -176,12 +179,7 @@ int serve(const HubConfig& config) {
   if (!port) return start_failed(port.error());
   const std::string address = config.http_address + ":" + std::to_string(*port);
   ServiceLoop loop(
-      io,
-      {.on_reload =
-           [] {
-             log::info("config_reload_ignored", {{"reason", "storehub reads its configuration at start"}});
-           },
-       .on_stop = [&server] { server.stop(); }});
+      io, {.on_reload = [&reloader] { reloader.reload(); }, .on_stop = [&server] { server.stop(); }});
   log::info("storehub_started",
             {{"version", kVersion}, {"epoch", epoch}, {"listen", scheme + "://" + address}});
   if (auto s = loop.run(config.address_file(), address); !s) return start_failed(s.error());
@@ -238,7 +236,7 @@ int run(int argc, char** argv) {
   if (tls_cmd->parsed()) return init_tls_command(*config, tls_options);
   if (backup_cmd->parsed() || restore_cmd->parsed())
     return backup_or_restore(*config, backup_to, restore_from);
-  return serve(*config);
+  return serve(config_path, *config);
 }
 
 }  // namespace storeedge::sync::hub
