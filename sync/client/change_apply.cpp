@@ -246,6 +246,76 @@ Result<ApplyOutcome> apply_loyalty_entry(sqlite::Database& db, const Doc& d) {
   return db.changes() > 0 ? ApplyOutcome::applied : ApplyOutcome::ignored;
 }
 
+// A card this store may accept, with the offline limit the hub grants it (the card's default; an
+// allowance for this store follows it in the stream and overrides it).
+Result<ApplyOutcome> apply_gift_card(sqlite::Database& db, const Doc& d) {
+  SE_TRY(card, d.str("card_id"));
+  SE_TRY(currency, d.str("currency"));
+  SE_TRY(status, d.str("status"));
+  SE_TRY(limit, d.i64("offline_limit_cents"));
+  SE_TRY(granted, d.i64("granted_at_ms"));
+  if (status != "active" && status != "blocked")
+    return fail(Errc::invalid_argument, "gift card " + card + ": unknown status '" + status + "'");
+  if (auto s = run(db,
+                   "INSERT INTO gift_card (card_id, currency, status, offline_limit_cents, granted_at_ms) "
+                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT (card_id) DO UPDATE SET currency = excluded.currency, "
+                   "status = excluded.status, offline_limit_cents = excluded.offline_limit_cents, "
+                   "granted_at_ms = excluded.granted_at_ms",
+                   card, currency, status, limit, granted);
+      !s) {
+    return fail(s.error());
+  }
+  return ApplyOutcome::applied;
+}
+
+Result<ApplyOutcome> apply_gift_card_allowance(sqlite::Database& db, const Doc& d) {
+  SE_TRY(card, d.str("card_id"));
+  SE_TRY(limit, d.i64("offline_limit_cents"));
+  SE_TRY(granted, d.i64("granted_at_ms"));
+  if (auto s = run(db, "UPDATE gift_card SET offline_limit_cents = ?, granted_at_ms = ? WHERE card_id = ?",
+                   limit, granted, card);
+      !s) {
+    return fail(s.error());
+  }
+  // The hub sends a card before its allowances; a card this replica lacks cannot be spent anyway.
+  return db.changes() > 0 ? ApplyOutcome::applied : ApplyOutcome::ignored;
+}
+
+// A ledger entry made at the hub or at another till, inserted once by its UUID: this node's own
+// redeems are already here (the hub does not send them back, and the id would match if it did).
+Result<ApplyOutcome> apply_gift_card_entry(sqlite::Database& db, const Doc& d) {
+  static constexpr std::array<std::string_view, 5> kKnownKinds = {"issue", "load", "redeem", "refund",
+                                                                  "adjust"};
+  SE_TRY(entry, d.str("entry_id"));
+  SE_TRY(card, d.str("card_id"));
+  SE_TRY(currency, d.str("currency"));
+  SE_TRY(amount, d.i64("amount_cents"));
+  SE_TRY(kind, d.str("kind"));
+  SE_TRY(order_id, d.opt_str("order_id"));
+  SE_TRY(node, d.str("node_id"));
+  SE_TRY(created, d.i64("created_at_ms"));
+  if (amount == 0) return ApplyOutcome::ignored;
+  // An entry may come before its card's latest document (a card re-sent after a status change): hold
+  // its place as a blocked card with no limit until the card arrives.
+  if (auto s = run(db,
+                   "INSERT INTO gift_card (card_id, currency, status, offline_limit_cents, granted_at_ms) "
+                   "VALUES (?, ?, 'blocked', 0, 0) ON CONFLICT (card_id) DO NOTHING",
+                   card, currency);
+      !s) {
+    return fail(s.error());
+  }
+  // Kinds the replica does not know (a newer hub) are kept as 'adjust': the sum stays right.
+  const bool known = std::find(kKnownKinds.begin(), kKnownKinds.end(), kind) != kKnownKinds.end();
+  if (auto s = run(db,
+                   "INSERT INTO gift_card_entry (entry_id, card_id, amount_cents, kind, order_id, node_id, "
+                   "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id) DO NOTHING",
+                   entry, card, amount, known ? kind : std::string("adjust"), order_id, node, created);
+      !s) {
+    return fail(s.error());
+  }
+  return db.changes() > 0 ? ApplyOutcome::applied : ApplyOutcome::ignored;
+}
+
 Status apply_order_lines(sqlite::Database& db, const std::string& order_id, const json::object& order) {
   const json::value* lines = order.if_contains("lines");
   if (lines == nullptr || !lines->is_array())
@@ -366,6 +436,12 @@ Result<ApplyOutcome> ChangeApplier::apply(const proto::Change& change) {
     out = s ? Result<ApplyOutcome>(ApplyOutcome::applied) : fail(s.error());
   } else if (type == "order") {
     out = apply_order(db_, d);
+  } else if (type == "gift_card") {
+    out = apply_gift_card(db_, d);
+  } else if (type == "gift_card_allowance") {
+    out = apply_gift_card_allowance(db_, d);
+  } else if (type == "gift_card_entry") {
+    out = apply_gift_card_entry(db_, d);
   }
   if (!out) return fail(out.error().with_context("applying " + what()));
   return out;

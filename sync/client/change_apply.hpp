@@ -4,9 +4,9 @@
 // its cursors.
 //
 // Every payload applies idempotently by its key: snapshots (tax rates, products, prices,
-// promotions, customers, allowances, orders) are upserts; loyalty entries are inserted once by
-// entry id; stock moves are inserted once by the hub's move id (hub_stock_move maps it to the local
-// stock_move row, whose own id is ours).
+// promotions, customers, allowances, orders, gift cards) are upserts; loyalty and gift card entries
+// are inserted once by entry id; stock moves are inserted once by the hub's move id (hub_stock_move maps it
+// to the local stock_move row, whose own id is ours).
 //
 // Not applied (counted as ignored): DELETE changes and unknown payload types (a newer hub), and
 // in-store orders of other tills (store_orders with channel pos/kiosk): the replica's sales_order

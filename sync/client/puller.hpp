@@ -37,7 +37,8 @@ struct PullOptions {
   std::string store_code;  // the store this node belongs to (prices are per store)
   std::vector<proto::Stream> streams = {proto::Stream::STREAM_CATALOG,    proto::Stream::STREAM_PRICES,
                                         proto::Stream::STREAM_PROMOTIONS, proto::Stream::STREAM_STOCK,
-                                        proto::Stream::STREAM_CUSTOMERS,  proto::Stream::STREAM_STORE_ORDERS};
+                                        proto::Stream::STREAM_CUSTOMERS,  proto::Stream::STREAM_STORE_ORDERS,
+                                        proto::Stream::STREAM_GIFT_CARDS};
   std::uint32_t max_changes = 5000;           // per request: a bootstrap moves in large requests
   std::size_t chunk_size = 5000;              // at most this many changes per replica transaction
   std::chrono::milliseconds chunk_time{100};  // and a chunk commits once it has held the lock this long

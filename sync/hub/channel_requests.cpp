@@ -235,6 +235,67 @@ Result<OfflineAllowance> parse_allowance(std::string_view body) {
   return a;
 }
 
+Result<GiftCardIssue> parse_gift_card_issue(std::string_view body) {
+  CH_TRY(o, jsonr::parse_object(body, "gift card"));
+  Fields f(o, "gift card");
+  GiftCardIssue g;
+  CH_TRY(card, f.str("card_id"));
+  g.card_id = card;
+  CH_TRY(currency, f.str("currency"));
+  g.currency = currency;
+  CH_TRY(amount, f.i64("amount_cents"));
+  if (amount < 0) return fail(Errc::invalid_argument, "gift card: field 'amount_cents' must not be negative");
+  g.amount_cents = amount;
+  if (auto s = f.no_others(); !s) return fail(s.error());
+  return g;
+}
+
+Result<GiftCardEntry> parse_gift_card_load(std::string_view body) {
+  CH_TRY(o, jsonr::parse_object(body, "gift card load"));
+  Fields f(o, "gift card load");
+  GiftCardEntry e;
+  CH_TRY(id, f.str("entry_id"));
+  e.entry_id = id;
+  CH_TRY(card, f.str("card_id"));
+  e.card_id = card;
+  CH_TRY(amount, f.i64("amount_cents"));
+  if (amount <= 0)
+    return fail(Errc::invalid_argument, "gift card load: field 'amount_cents' must be positive");
+  e.amount_cents = amount;
+  e.kind = "load";
+  if (auto s = f.no_others(); !s) return fail(s.error());
+  return e;
+}
+
+Result<GiftCardStatusRequest> parse_gift_card_status(std::string_view body) {
+  CH_TRY(o, jsonr::parse_object(body, "gift card status"));
+  Fields f(o, "gift card status");
+  CH_TRY(card, f.str("card_id"));
+  CH_TRY(status, f.str("status"));
+  if (status != "active" && status != "blocked") {
+    return fail(Errc::invalid_argument,
+                "gift card status: field 'status' must be active or blocked, got '" + status + "'");
+  }
+  if (auto s = f.no_others(); !s) return fail(s.error());
+  return GiftCardStatusRequest{card, status};
+}
+
+Result<GiftCardAllowance> parse_gift_card_allowance(std::string_view body) {
+  CH_TRY(o, jsonr::parse_object(body, "gift card allowance"));
+  Fields f(o, "gift card allowance");
+  GiftCardAllowance a;
+  CH_TRY(store, f.str("store_code"));
+  a.store_code = store;
+  CH_TRY(card, f.str("card_id"));
+  a.card_id = card;
+  CH_TRY(limit, f.i64("limit_cents"));
+  if (limit < 0)
+    return fail(Errc::invalid_argument, "gift card allowance: field 'limit_cents' must not be negative");
+  a.limit_cents = limit;
+  if (auto s = f.no_others(); !s) return fail(s.error());
+  return a;
+}
+
 Result<CatalogLoad> parse_catalog_json(std::string_view body) {
   CH_TRY(o, jsonr::parse_object(body, "catalog"));
   if (auto s = only_keys(o, {"products", "tax_rates"}, "catalog"); !s) return fail(s.error());
@@ -387,6 +448,28 @@ json::object profile_json(const CustomerProfile& c) {
                       {"cards", std::move(cards)},
                       {"home_region", jsonr::opt(c.home_region)},
                       {"updated_at_ms", c.updated_at_ms}};
+}
+
+json::object gift_card_json(const GiftCardView& card) {
+  json::array entries;
+  for (const GiftCardEntry& e : card.entries) {
+    entries.push_back(json::object{{"entry_id", e.entry_id},
+                                   {"amount_cents", e.amount_cents},
+                                   {"kind", e.kind},
+                                   {"store_code", jsonr::opt(e.store_code)},
+                                   {"node_id", jsonr::opt(e.origin_node)},
+                                   {"order_id", jsonr::opt(e.order_id)},
+                                   {"created_at_ms", e.created_at_ms}});
+  }
+  return json::object{{"card_id", card.card_id},
+                      {"currency", card.currency},
+                      {"status", card.status},
+                      {"balance_cents", card.balance_cents},
+                      {"default_offline_limit_cents", card.default_offline_limit_cents},
+                      {"issued_at_ms", card.issued_at_ms},
+                      {"needs_review", card.needs_review},
+                      {"review_reason", card.review_reason},
+                      {"entries", std::move(entries)}};
 }
 
 }  // namespace storeedge::sync::hub::channels

@@ -159,6 +159,60 @@ http::Response customer_view(HubStorage& storage, const std::string& id, std::si
   return json_reply(200, body);
 }
 
+http::Response gift_card_view(HubStorage& storage, const std::string& id, int status = 200) {
+  auto card = storage.find_gift_card(id);
+  if (!card) return error_reply(card.error());
+  if (!*card) return http::error_response(404, "not_found", "no gift card " + id);
+  return json_reply(status, channels::gift_card_json(**card));
+}
+
+// Gift cards: issue (201 new, 200 the same again), load (idempotent by entry id), status, allowances.
+void add_gift_card_routes(
+    const std::function<void(std::string, std::string, std::function<http::Response(const http::Request&)>)>&
+        route,
+    HubStorage* st, std::int64_t default_limit) {
+  route("POST", "/channels/v1/gift_cards", [st, default_limit](const http::Request& req) {
+    auto issue = channels::parse_gift_card_issue(req.body);
+    if (!issue) return error_reply(issue.error());
+    issue->default_offline_limit_cents = default_limit;
+    auto added = st->issue_gift_card(*issue);
+    if (!added) return error_reply(added.error());
+    return gift_card_view(*st, issue->card_id, *added ? 201 : 200);
+  });
+  route("GET", "/channels/v1/gift_cards", [st](const http::Request& req) {
+    std::string id;
+    if (auto bad = need_param(req, "id", id)) return *bad;
+    return gift_card_view(*st, id);
+  });
+  route("POST", "/channels/v1/gift_cards/load", [st](const http::Request& req) {
+    auto entry = channels::parse_gift_card_load(req.body);
+    if (!entry) return error_reply(entry.error());
+    auto added = st->add_gift_card_entry(*entry);
+    if (!added) return error_reply(added.error());
+    auto card = st->find_gift_card(entry->card_id);
+    if (!card || !*card)
+      return error_reply(card ? Error(Errc::internal, "gift card vanished") : card.error());
+    return json_reply(*added ? 201 : 200, json::object{{"entry_id", entry->entry_id},
+                                                       {"card_id", entry->card_id},
+                                                       {"new", *added},
+                                                       {"balance_cents", (*card)->balance_cents}});
+  });
+  route("POST", "/channels/v1/gift_cards/status", [st](const http::Request& req) {
+    auto change = channels::parse_gift_card_status(req.body);
+    if (!change) return error_reply(change.error());
+    if (auto s = st->set_gift_card_status(change->card_id, change->status); !s) return error_reply(s.error());
+    return gift_card_view(*st, change->card_id);
+  });
+  route("POST", "/channels/v1/gift_cards/allowances", [st](const http::Request& req) {
+    auto allowance = channels::parse_gift_card_allowance(req.body);
+    if (!allowance) return error_reply(allowance.error());
+    if (auto s = st->set_gift_card_allowance(*allowance); !s) return error_reply(s.error());
+    return json_reply(200, json::object{{"store_code", allowance->store_code},
+                                        {"card_id", allowance->card_id},
+                                        {"limit_cents", allowance->limit_cents}});
+  });
+}
+
 }  // namespace
 
 void add_channel_routes(http::Server& server, HubStorage& storage, ChannelOptions options) {
@@ -272,6 +326,11 @@ void add_channel_routes(http::Server& server, HubStorage& storage, ChannelOption
     if (!balance) return error_reply(balance.error());
     return json_reply(200, json::object{{"customer_id", id}, {"balance", *balance}});
   });
+  add_gift_card_routes(
+      [&route](std::string method, std::string path, std::function<http::Response(const http::Request&)> h) {
+        route(std::move(method), std::move(path), std::move(h));
+      },
+      st, opts->gift_card_default_offline_limit_cents);
   route("POST", "/channels/v1/loyalty/allowances", [st](const http::Request& req) {
     auto allowance = channels::parse_allowance(req.body);
     if (!allowance) return error_reply(allowance.error());

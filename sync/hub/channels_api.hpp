@@ -1,8 +1,9 @@
 #pragma once
 // The channel API (/channels/v1, JSON; docs/channels.md): the web shop places and follows orders,
 // the CRM upserts customers, the ERP loads catalog, prices, promotions and stock (JSON or CSV), and
-// loyalty entries arrive from any channel. Every request carries `Authorization: Bearer <key>` with
-// one of the configured keys; with no keys configured the API answers 403.
+// loyalty entries arrive from any channel, gift cards are issued, loaded, blocked and read. Every request
+// carries `Authorization: Bearer <key>` with one of the configured keys; with no keys configured the API
+// answers 403.
 //
 // Threads: the handlers run on the server's io_context thread and call the storage from there (the
 // storage is not thread-safe). `storage` must outlive the server.
@@ -21,6 +22,9 @@ struct ChannelOptions {
   std::vector<std::string> api_keys{};     // empty: disabled (403)
   std::size_t max_load_bytes = 64u << 20;  // body limit of the ERP bulk loads; others keep the server's
   std::size_t max_customer_orders = 100;   // orders listed with a customer, newest first
+  // gift_cards.default_offline_limit_cents: what every store may take from a newly issued card
+  // offline unless an allowance says otherwise.
+  std::int64_t gift_card_default_offline_limit_cents = 5000;
 };
 
 void add_channel_routes(http::Server& server, HubStorage& storage, ChannelOptions options);

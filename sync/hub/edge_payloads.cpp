@@ -40,7 +40,51 @@ Result<std::vector<LoyaltyEntry>> parse_loyalty(const json::object& o, const std
   return out;
 }
 
+Result<std::vector<GiftCardEntry>> parse_gift_cards(const json::object& o, const std::string& what) {
+  std::vector<GiftCardEntry> out;
+  if (o.if_contains("gift_cards") == nullptr) return out;
+  HUB_TRY(items, jsonr::arr(o, "gift_cards", what));
+  for (const json::value& v : *items) {
+    if (!v.is_object()) return fail(Errc::invalid_argument, what + ": a gift card entry is not an object");
+    const json::object& g = v.as_object();
+    GiftCardEntry e;
+    HUB_TRY(id, jsonr::str(g, "entry_id", what + " gift card entry"));
+    const std::string ctx = what + " gift card entry " + id;
+    HUB_TRY(card, jsonr::str(g, "card_id", ctx));
+    HUB_TRY(amount, jsonr::i64(g, "amount", ctx));
+    HUB_TRY(kind, jsonr::str(g, "kind", ctx));
+    e.entry_id = id;
+    e.card_id = card;
+    e.amount_cents = amount;
+    e.kind = kind;
+    if (e.kind == "issue" || e.kind == "load")
+      return fail(Errc::invalid_argument, ctx + ": a till does not " + e.kind + " gift cards");
+    if (auto s = validate_gift_card_entry(e); !s) return fail(s.error().with_context(what));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 }  // namespace
+
+Status validate_gift_card_entry(const GiftCardEntry& e) {
+  const std::string what = "gift card entry '" + e.entry_id + "'";
+  if (e.entry_id.empty()) return fail(Errc::invalid_argument, "gift card entry id is empty");
+  if (e.entry_id.size() > 64) return fail(Errc::invalid_argument, what + ": id is longer than 64 characters");
+  if (e.card_id.empty() || e.card_id.size() > 64)
+    return fail(Errc::invalid_argument, what + ": card id must have 1 to 64 characters");
+  if (e.amount_cents == 0) return fail(Errc::invalid_argument, what + ": amount must not be zero");
+  const bool adds = e.kind == "issue" || e.kind == "load" || e.kind == "refund";
+  if (!adds && e.kind != "redeem" && e.kind != "adjust") {
+    return fail(Errc::invalid_argument,
+                what + ": kind '" + e.kind + "' is not issue, load, redeem, refund or adjust");
+  }
+  if ((adds && e.amount_cents < 0) || (e.kind == "redeem" && e.amount_cents > 0)) {
+    return fail(Errc::invalid_argument,
+                what + ": " + e.kind + " of " + std::to_string(e.amount_cents) + " cents has the wrong sign");
+  }
+  return {};
+}
 
 Result<EdgeOrder> parse_edge_order(std::string_view payload) {
   HUB_TRY(o, jsonr::parse_object(payload, "order"));
@@ -75,6 +119,13 @@ Result<EdgeOrder> parse_edge_order(std::string_view payload) {
   e.stock = std::move(stock);
   HUB_TRY(loyalty, parse_loyalty(o, what));
   e.loyalty = std::move(loyalty);
+  HUB_TRY(gift_cards, parse_gift_cards(o, what));
+  for (GiftCardEntry& g : gift_cards) {
+    g.store_code = e.store_code;
+    g.order_id = e.order_id;
+    g.created_at_ms = e.created_at_ms;
+  }
+  e.gift_cards = std::move(gift_cards);
   e.canonical = json::serialize(o);
   for (std::string_view key :
        {"type", "status", "fulfilment", "needs_review", "review_reason", "updated_at_ms"})

@@ -32,6 +32,9 @@ struct EdgeOrder {
   std::int64_t created_at_ms = 0;
   std::vector<EdgeStockDelta> stock;
   std::vector<LoyaltyEntry> loyalty;
+  // "gift_cards": [{entry_id, card_id, amount, kind}] — the card ledger entries the till wrote (store,
+  // node, order and time are the order's).
+  std::vector<GiftCardEntry> gift_cards;
   std::string canonical;  // the payload re-serialized: equal content gives equal text
   // None of the fields the hub adds to a published order (type, status, fulfilment, needs_review,
   // review_reason, updated_at_ms) is in the payload, so they can be appended to `canonical` as text.
@@ -71,5 +74,9 @@ struct EdgeCustomer {
 [[nodiscard]] Result<LoyaltyEntry> parse_loyalty_entry(std::string_view payload);
 // Checks an entry from any source: ids non-empty, points non-zero, kind known and its sign right.
 [[nodiscard]] Status validate_loyalty_entry(const LoyaltyEntry& e);
+
+// Checks a gift card entry from any source: ids non-empty, amount non-zero, kind known and its sign
+// right (issue, load and refund add; redeem takes; adjust goes either way).
+[[nodiscard]] Status validate_gift_card_entry(const GiftCardEntry& e);
 
 }  // namespace storeedge::sync::hub

@@ -44,6 +44,22 @@ http::Response sync_reply(SyncService& sync, const http::Request& req) {
 }
 
 // Nodes with their lag and quarantined mutations, for the admin view and technicians.
+// Gift cards flagged for review (a till's offline redeem took one below zero or hit a blocked card).
+http::Response admin_gift_cards(HubStorage& storage) {
+  auto cards = storage.gift_cards_for_review();
+  if (!cards) return http::error_response(500, "internal", cards.error().what());
+  boost::json::array list;
+  for (const auto& c : *cards) {
+    list.push_back(boost::json::object{{"card_id", c.card_id},
+                                       {"currency", c.currency},
+                                       {"status", c.status},
+                                       {"balance_cents", c.balance_cents},
+                                       {"review_reason", c.review_reason}});
+  }
+  return http::Response{200, "application/json",
+                        boost::json::serialize(boost::json::object{{"gift_cards_for_review", list}})};
+}
+
 http::Response admin_nodes(HubStorage& storage) {
   auto nodes = storage.list_nodes();
   auto quarantine = storage.list_quarantine();
@@ -172,8 +188,12 @@ int serve(const std::filesystem::path& config_path, const HubConfig& config) {
     server.route("POST", path, [&sync](const http::Request& req) { return sync_reply(sync, req); });
   }
   server.route("GET", "/admin/v1/nodes", [&storage](const http::Request&) { return admin_nodes(**storage); });
+  server.route("GET", "/admin/v1/gift_cards",
+               [&storage](const http::Request&) { return admin_gift_cards(**storage); });
   add_channel_routes(server, **storage,
-                     {.api_keys = config.channel_api_keys, .max_load_bytes = config.channel_max_load_bytes});
+                     {.api_keys = config.channel_api_keys,
+                      .max_load_bytes = config.channel_max_load_bytes,
+                      .gift_card_default_offline_limit_cents = config.gift_card_default_offline_limit_cents});
   add_admin_page(server, **storage, config.admin_api_keys);
   auto port = server.start();
   if (!port) return start_failed(port.error());

@@ -62,6 +62,10 @@ Result<HubConfig> load_hub_config(const std::filesystem::path& path) {
                     std::int64_t{1} << 30);
   if (!max_load) return fail(max_load.error());
   c.channel_max_load_bytes = static_cast<std::size_t>(*max_load);
+  auto gift_limit = file->integer("gift_cards.default_offline_limit_cents",
+                                  c.gift_card_default_offline_limit_cents, 0, std::int64_t{1'000'000'000});
+  if (!gift_limit) return fail(gift_limit.error());
+  c.gift_card_default_offline_limit_cents = *gift_limit;
   if (auto s = file->check_unknown_keys(); !s) return fail(s.error());
   return c;
 }

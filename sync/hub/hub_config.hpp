@@ -25,6 +25,9 @@ struct HubConfig {
   std::vector<std::string> channel_api_keys{};
   // channels.max_load_bytes: body limit of the ERP bulk loads (catalog, prices, promotions, stock).
   std::size_t channel_max_load_bytes = 64u << 20;
+  // gift_cards.default_offline_limit_cents: the offline limit every store gets for a newly issued
+  // card unless an allowance (POST /channels/v1/gift_cards/allowances) says otherwise.
+  std::int64_t gift_card_default_offline_limit_cents = 5000;
   // admin.api_keys: keys for the HTML admin view (/admin); empty: the view is disabled.
   std::vector<std::string> admin_api_keys{};
 

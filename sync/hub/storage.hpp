@@ -202,10 +202,51 @@ struct OfflineAllowance {
   std::int64_t limit_points = 0;
 };
 
+// ---- gift cards ----
+
+// A card the hub issues: its currency, its first value and the offline limit every store gets for it
+// unless an allowance says otherwise (the channel API passes `[gift_cards] default_offline_limit_cents`).
+struct GiftCardIssue {
+  std::string card_id{};
+  std::string currency{};
+  std::int64_t amount_cents = 0;  // > 0: the issue entry; 0: a card without value yet
+  std::int64_t default_offline_limit_cents = 0;
+};
+
+// One ledger entry; a balance is the sum of amount_cents. An entry id is recorded once.
+struct GiftCardEntry {
+  std::string entry_id{};  // UUID minted where the entry is made (the hub, or the till that redeemed)
+  std::string card_id{};
+  std::int64_t amount_cents = 0;  // signed: redeem entries are negative
+  std::string kind{};             // issue, load, redeem, refund, adjust
+  std::optional<std::string> store_code{};
+  std::optional<std::string> origin_node{};  // the node that pushed it; none for hub entries
+  std::optional<std::string> order_id{};
+  std::int64_t created_at_ms = 0;
+};
+
+struct GiftCardView {
+  std::string card_id{};
+  std::string currency{};
+  std::string status{};  // active, blocked
+  std::int64_t balance_cents = 0;
+  std::int64_t default_offline_limit_cents = 0;
+  std::int64_t issued_at_ms = 0;
+  bool needs_review = false;  // a redeem took the balance below zero (or hit a blocked card)
+  std::string review_reason{};
+  std::vector<GiftCardEntry> entries{};  // oldest first
+};
+
+struct GiftCardAllowance {
+  std::string store_code{};
+  std::string card_id{};
+  std::int64_t limit_cents = 0;
+};
+
 // ---- pull ----
 
-inline constexpr std::array<std::string_view, 6> kStreams = {"catalog", "prices",    "promotions",
-                                                             "stock",   "customers", "store_orders"};
+inline constexpr std::array<std::string_view, 7> kStreams = {
+    "catalog", "prices", "promotions", "stock", "customers", "store_orders", "gift_cards"};
 
 struct PullRequest {
   std::string store_code{};
@@ -306,6 +347,20 @@ class HubStorage {
   [[nodiscard]] virtual Result<bool> add_loyalty_entry(const LoyaltyEntry& entry) = 0;
   [[nodiscard]] virtual Result<std::int64_t> loyalty_balance(std::string_view customer_id) = 0;
   [[nodiscard]] virtual Status set_offline_allowance(const OfflineAllowance& allowance) = 0;
+
+  // Gift cards (docs/channels.md). Issuing: true when new, false for the same card again; the same id
+  // with another currency or amount is Errc::already_exists.
+  [[nodiscard]] virtual Result<bool> issue_gift_card(const GiftCardIssue& issue) = 0;
+  // A hub entry (kind load or adjust): true when new, false when already recorded with this content;
+  // Errc::conflict for the id with other content or a blocked card, Errc::not_found for no card.
+  [[nodiscard]] virtual Result<bool> add_gift_card_entry(const GiftCardEntry& entry) = 0;
+  // active or blocked; Errc::not_found for no card.
+  [[nodiscard]] virtual Status set_gift_card_status(std::string_view card_id, std::string_view status) = 0;
+  [[nodiscard]] virtual Result<std::optional<GiftCardView>> find_gift_card(std::string_view card_id) = 0;
+  // The offline limit of one card at one store; both must exist.
+  [[nodiscard]] virtual Status set_gift_card_allowance(const GiftCardAllowance& allowance) = 0;
+  // Cards flagged for review, without their entries.
+  [[nodiscard]] virtual Result<std::vector<GiftCardView>> gift_cards_for_review() = 0;
 
   // Changes after each cursor, for the store. A cursor from another epoch is an error with code
   // kResyncRequired; a malformed one is Errc::invalid_argument.

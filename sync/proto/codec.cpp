@@ -36,6 +36,7 @@ constexpr std::array kStreamNames = {
     StreamNameEntry{v1::STREAM_STOCK, "stock"},
     StreamNameEntry{v1::STREAM_CUSTOMERS, "customers"},
     StreamNameEntry{v1::STREAM_STORE_ORDERS, "store_orders"},
+    StreamNameEntry{v1::STREAM_GIFT_CARDS, "gift_cards"},
 };
 
 // How each error kind is reported on the wire, and back.
@@ -117,7 +118,7 @@ Result<Stream> parse_stream(std::string_view name) {
   }
   return fail(Errc::invalid_argument,
               "unknown stream \"" + std::string(name) +
-                  "\"; expected catalog, prices, promotions, stock, customers or store_orders");
+                  "\"; expected catalog, prices, promotions, stock, customers, store_orders or gift_cards");
 }
 
 ErrorReply to_error_reply(const Error& error, std::uint32_t min_version, std::uint32_t max_version) {

@@ -46,7 +46,7 @@ inline constexpr std::size_t kMaxMessageBytes = std::size_t{16} << 20;
 [[nodiscard]] Result<ErrorReply> decode_error_reply(std::string_view bytes);
 
 // Stream names as used in configuration and logs: "catalog", "prices", "promotions", "stock",
-// "customers", "store_orders".
+// "customers", "store_orders", "gift_cards".
 std::string_view stream_name(Stream stream);
 [[nodiscard]] Result<Stream> parse_stream(std::string_view name);
 

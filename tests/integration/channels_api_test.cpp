@@ -280,6 +280,24 @@ TEST_F(ChannelsApiTest, WithoutKeysTheChannelApiAndAdminPageAreDisabled) {
   EXPECT_EQ(call("GET", "/health", {}, "").status, 200);
 }
 
+TEST_F(ChannelsApiTest, GiftCardsTakeTheConfiguredDefaultOfflineLimitAndABadOneStopsTheStart) {
+  start_hub("[channels]\napi_keys = [\"" + std::string(kWebKey) +
+            "\"]\n[gift_cards]\ndefault_offline_limit_cents = 1200\n");
+  auto issued =
+      ok(call("POST", "/channels/v1/gift_cards", R"({"card_id":"GC-1","currency":"EUR","amount_cents":900})"),
+         201);
+  EXPECT_EQ(issued["default_offline_limit_cents"], 1200);
+  EXPECT_EQ(issued["balance_cents"], 900);
+
+  const auto bad = dir_ / "bad-hub.toml";
+  ASSERT_TRUE(write_file_atomically(
+      bad, "[hub]\ndata_dir = \"baddata\"\n[gift_cards]\ndefault_offline_limit_cents = -5\n"));
+  auto r = run_program(bin_dir() / "storehub", {"--config", bad.string(), "issue-token", "--store", "0042"},
+                       dir_ / "bad");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("gift_cards.default_offline_limit_cents"), std::string::npos) << r.err;
+}
+
 TEST_F(ChannelsApiTest, AdminPageListsAnEnrolledTill) {
   start_hub();
   write_config(edge_config_text(data_dir()) + "[sync]\nhub_url = \"http://127.0.0.1:" +

@@ -69,6 +69,10 @@ Status SqliteStorage::apply_edge_order(std::string_view node_id, const IncomingM
     return s;
   }
   if (auto s = write_order_effects(node_id, *order); !s) return s;
+  // Gift card redeems (gift_cards.cpp) may flag the order for review: then publish it as stored.
+  auto flagged = record_order_gift_cards(node_id, *order);
+  if (!flagged) return fail(flagged.error());
+  if (*flagged) return publish_order(order->order_id);
   return publish_new_edge_order(*order, node_id, now);
 }
 

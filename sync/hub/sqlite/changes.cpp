@@ -171,7 +171,7 @@ Result<PullResult> SqliteStorage::pull(const PullRequest& req) {
     if (std::find(kStreams.begin(), kStreams.end(), stream) == kStreams.end()) {
       return fail(Errc::invalid_argument, "no stream '" + stream +
                                               "' (streams: catalog, prices, promotions, "
-                                              "stock, customers, store_orders)");
+                                              "stock, customers, store_orders, gift_cards)");
     }
   }
   auto tx = sqlite::Transaction::begin(db_, sqlite::Transaction::Mode::deferred);  // one snapshot

@@ -207,10 +207,51 @@ constexpr std::string_view kOrdersByCustomer = R"sql(
 CREATE INDEX hub_order_by_customer ON hub_order (customer_id, created_at_ms) WHERE customer_id IS NOT NULL;
 )sql";
 
+// Version 4: gift cards (storage.hpp, "gift cards"; docs/channels.md). A card and its append-only
+// ledger, whose sum is the balance; entries are keyed by the UUID minted where they were made (the hub
+// for issue and load, the till for a redeem), so an entry is one row whatever path it came by. No
+// foreign key from entry to card: a till's redeem of a card the hub does not know is still recorded
+// (the sale happened) and its order flagged for review. `allowance` rows override the card's default
+// offline limit at one store.
+constexpr std::string_view kGiftCards = R"sql(
+CREATE TABLE gift_card (
+  card_id                     TEXT    PRIMARY KEY CHECK (length(card_id) BETWEEN 1 AND 64),
+  currency                    TEXT    NOT NULL CHECK (length(currency) = 3),
+  status                      TEXT    NOT NULL CHECK (status IN ('active', 'blocked')),
+  issued_cents                INTEGER NOT NULL CHECK (issued_cents >= 0),
+  default_offline_limit_cents INTEGER NOT NULL CHECK (default_offline_limit_cents >= 0),
+  needs_review                INTEGER NOT NULL DEFAULT 0,
+  review_reason               TEXT    NOT NULL DEFAULT '',
+  issued_at_ms                INTEGER NOT NULL
+) STRICT;
+CREATE INDEX gift_card_for_review ON gift_card (card_id) WHERE needs_review = 1;
+
+CREATE TABLE gift_card_entry (
+  entry_id      TEXT    PRIMARY KEY,
+  card_id       TEXT    NOT NULL,
+  amount_cents  INTEGER NOT NULL CHECK (amount_cents <> 0),
+  kind          TEXT    NOT NULL CHECK (kind IN ('issue', 'load', 'redeem', 'refund', 'adjust')),
+  store_code    TEXT,
+  origin_node   TEXT,
+  order_id      TEXT,
+  created_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX gift_card_entry_by_card ON gift_card_entry (card_id);
+
+CREATE TABLE gift_card_allowance (
+  store_code    TEXT    NOT NULL,
+  card_id       TEXT    NOT NULL,
+  limit_cents   INTEGER NOT NULL CHECK (limit_cents >= 0),
+  granted_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (store_code, card_id)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "hub identity", kHubIdentity},
     sqlite::Migration{2, "hub storage", kStorage},
     sqlite::Migration{3, "orders by customer", kOrdersByCustomer},
+    sqlite::Migration{4, "gift cards", kGiftCards},
 };
 
 }  // namespace

@@ -48,6 +48,12 @@ class SqliteStorage final : public HubStorage {
   Result<bool> add_loyalty_entry(const LoyaltyEntry& entry) override;
   Result<std::int64_t> loyalty_balance(std::string_view customer_id) override;
   Status set_offline_allowance(const OfflineAllowance& allowance) override;
+  Result<bool> issue_gift_card(const GiftCardIssue& issue) override;
+  Result<bool> add_gift_card_entry(const GiftCardEntry& entry) override;
+  Status set_gift_card_status(std::string_view card_id, std::string_view status) override;
+  Result<std::optional<GiftCardView>> find_gift_card(std::string_view card_id) override;
+  Status set_gift_card_allowance(const GiftCardAllowance& allowance) override;
+  Result<std::vector<GiftCardView>> gift_cards_for_review() override;
   Result<PullResult> pull(const PullRequest& request) override;
   Result<std::vector<NodeStatus>> list_nodes() override;
   Result<std::vector<QuarantinedMutation>> list_quarantine(std::optional<std::string_view> node_id) override;
@@ -88,6 +94,16 @@ class SqliteStorage final : public HubStorage {
   Result<bool> insert_loyalty(const LoyaltyEntry& e, std::optional<std::string> origin_node,
                               std::optional<std::string> order_id);
   Status relate_customer_to_store(std::string_view customer_id, std::string_view store_code);
+
+  // gift cards (gift_cards.cpp)
+  struct CardRow;
+  Result<std::optional<CardRow>> read_card(std::string_view card_id);
+  Result<std::int64_t> card_balance(std::string_view card_id);
+  Result<bool> insert_gift_card_entry(const GiftCardEntry& e, const std::optional<std::string>& currency);
+  Status publish_gift_card(std::string_view card_id);
+  // Records an edge order's gift card entries; flags the order (and a card taken below zero) for
+  // review instead of refusing: the sale happened. Returns whether the order was flagged.
+  Result<bool> record_order_gift_cards(std::string_view node_id, const EdgeOrder& order);
 
   // orders (orders.cpp)
   Result<OrderView> read_order(std::string_view order_id);

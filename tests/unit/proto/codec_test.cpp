@@ -118,7 +118,7 @@ TEST(Codec, EmptyBytesDecodeToTheDefaultMessage) {
 }
 
 TEST(Codec, StreamNamesRoundTrip) {
-  for (auto name : {"catalog", "prices", "promotions", "stock", "customers", "store_orders"}) {
+  for (auto name : {"catalog", "prices", "promotions", "stock", "customers", "store_orders", "gift_cards"}) {
     auto s = parse_stream(name);
     ASSERT_TRUE(s) << name;
     EXPECT_EQ(stream_name(*s), name);

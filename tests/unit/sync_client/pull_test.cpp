@@ -2,6 +2,7 @@
 // cursors are saved with the data, a failure mid-pull leaves both consistent, and a hub epoch change
 // re-syncs cleanly without touching the outbox.
 #include "edge/store/catalog.hpp"
+#include "edge/store/gift_cards.hpp"
 #include "edge/store/loyalty.hpp"
 #include "platform/sqlite/transaction.hpp"
 #include "tests/unit/sync_client/sync_fixture.hpp"
@@ -98,7 +99,7 @@ TEST_F(PullTest, EveryStreamLandsInTheReplicaAndTheCursorsAreSaved) {
                   "' AND channel = 'web' AND status = 'pending' AND total_cents = 1390"),
             1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM order_line WHERE order_id = '" + web_order_id_ + "'"), 1);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursor"), 6);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursor"), 7);
   EXPECT_NE(load_hub_epoch(db()).value(), std::nullopt);
 
   // Nothing new: the saved cursors ask only for what changed since.
@@ -137,7 +138,7 @@ TEST_F(PullTest, AFailureMidPullLeavesCursorsAndDataConsistent) {
   auto ok = p.pull();
   ASSERT_TRUE(ok) << ok.error().what();
   EXPECT_EQ(hub_stock("100001"), 40);  // replayed chunks counted once
-  EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursor"), 6);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursor"), 7);
 }
 
 TEST_F(PullTest, AHubEpochChangeResyncsFromScratchAndKeepsTheOutbox) {
@@ -161,6 +162,67 @@ TEST_F(PullTest, AHubEpochChangeResyncsFromScratchAndKeepsTheOutbox) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE acked_at_ms IS NULL"), outbox_before);
   EXPECT_NE(load_hub_epoch(db()).value(), old_epoch);
   EXPECT_EQ(load_hub_epoch(db()).value(), wire_epoch(hub_->epoch()));
+}
+
+TEST_F(PullTest, GiftCardsArriveWithThisStoresAllowanceAndTheirLedger) {
+  ASSERT_TRUE(hub_->issue_gift_card({"6280000000009001", "EUR", 4000, 1000}));
+  ASSERT_TRUE(hub_->issue_gift_card({"6280000000009002", "EUR", 3000, 1000}));
+  ASSERT_TRUE(hub_->set_gift_card_allowance({"0001", "6280000000009001", 2500}));
+  ASSERT_TRUE(hub_->set_gift_card_allowance({"0002", "6280000000009002", 9900}));  // another store's
+  ASSERT_TRUE(hub_->add_gift_card_entry({"load-1", "6280000000009001", 1500, "load"}));
+  ASSERT_TRUE(puller().pull());
+
+  const std::int64_t now = unix_millis(clock_.now());
+  auto first = store::gift_card_funds(db(), "6280000000009001", now);
+  ASSERT_TRUE(first) << first.error().what();
+  EXPECT_EQ(first->balance, 5500);
+  EXPECT_EQ(first->offline_limit, 2500) << "this store's allowance";
+  EXPECT_EQ(first->spendable, 2500);
+  auto second = store::gift_card_funds(db(), "6280000000009002", now);
+  ASSERT_TRUE(second) << second.error().what();
+  EXPECT_EQ(second->offline_limit, 1000) << "the card's default, not store 0002's allowance";
+
+  // Blocked at the hub: the till refuses it after the next pull.
+  ASSERT_TRUE(hub_->set_gift_card_status("6280000000009001", "blocked"));
+  ASSERT_TRUE(puller().pull());
+  auto blocked = store::gift_card_funds(db(), "6280000000009001", now);
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().kind(), Errc::conflict);
+}
+
+TEST_F(PullTest, AGiftCardEntryIsOneRowWhereverItComesFrom) {
+  ChangeApplier applier(db(), clock_, "0001");
+  const auto change = [](std::string key, std::string payload) {
+    proto::Change c;
+    c.set_stream(proto::Stream::STREAM_GIFT_CARDS);
+    c.set_key(std::move(key));
+    c.set_op(proto::Change::UPSERT);
+    c.set_payload(std::move(payload));
+    return c;
+  };
+  auto tx = sqlite::Transaction::begin(db()).value();
+  // An entry ahead of its card (a card re-sent after a status change) holds the card's place, blocked.
+  auto entry = applier.apply(
+      change("entry:e-1",
+             R"({"type":"gift_card_entry","entry_id":"e-1","card_id":"C1","currency":"EUR",)"
+             R"("amount_cents":2000,"kind":"issue","order_id":null,"node_id":"hub","created_at_ms":1})"));
+  ASSERT_TRUE(entry) << entry.error().what();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM gift_card WHERE card_id = 'C1' AND status = 'blocked'"), 1);
+  ASSERT_TRUE(
+      applier.apply(change("card:C1", R"({"type":"gift_card","card_id":"C1","currency":"EUR",)"
+                                      R"("status":"active","offline_limit_cents":500,"granted_at_ms":1})")));
+  // This till's own redeem, written by its sale, then the same entry from the hub (e.g. after a re-sync).
+  ASSERT_TRUE(
+      db().exec("INSERT INTO gift_card_entry (entry_id, card_id, amount_cents, kind, order_id, node_id, "
+                "created_at_ms) VALUES ('r-1', 'C1', -300, 'redeem', 'o-1', 'me', 2)"));
+  auto again = applier.apply(
+      change("entry:r-1",
+             R"({"type":"gift_card_entry","entry_id":"r-1","card_id":"C1","currency":"EUR",)"
+             R"("amount_cents":-300,"kind":"redeem","order_id":"o-1","node_id":"me","created_at_ms":2})"));
+  ASSERT_TRUE(again) << again.error().what();
+  EXPECT_EQ(*again, ApplyOutcome::ignored);
+  EXPECT_EQ(count("SELECT SUM(amount_cents) FROM gift_card_entry WHERE card_id = 'C1'"), 1700);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM gift_card WHERE card_id = 'C1' AND status = 'active'"), 1);
 }
 
 TEST_F(PullTest, ABadPayloadIsAClearErrorAndChangesNothing) {
