@@ -145,11 +145,26 @@ SyncReply SyncService::push(const EnrolledNode& node, std::string_view body) {
   const auto last = static_cast<std::uint64_t>(applied->last_applied_id);
   proto::PushResult res;
   for (const auto& r : applied->results) {
-    if (r.outcome == Outcome::gap || r.outcome == Outcome::retry) break;
+    if (r.outcome == Outcome::gap || r.outcome == Outcome::retry || r.outcome == Outcome::rewound) break;
     auto* out = res.add_results();
     out->set_mutation_id(static_cast<std::uint64_t>(r.mutation_id));
     out->set_status(wire_status(r.outcome));
     out->set_reason(r.reason);
+  }
+  if (applied->rewound_id) {
+    // Not DUPLICATE: acknowledging it would lose a sale the node made after its restore. Nothing of
+    // the batch was applied; the node renumbers from the rewound id and pushes again.
+    const auto& why = applied->results.back().reason;
+    log::warn("node_rewound", {{"node", node.node_id},
+                               {"mutation", std::to_string(*applied->rewound_id)},
+                               {"last_applied", std::to_string(last)}});
+    auto reply = error(409, proto::ErrorReply::NODE_REWOUND, why, last);
+    proto::ErrorReply refusal;
+    if (!refusal.ParseFromString(reply.body)) return reply;
+    refusal.set_rewound_mutation_id(static_cast<std::uint64_t>(*applied->rewound_id));
+    auto bytes = proto::encode(refusal);
+    if (!bytes) return error(500, proto::ErrorReply::INTERNAL, bytes.error().what());
+    return {409, *bytes};
   }
   if (res.results_size() == 0 && !batch.empty()) {
     if (applied->expected_id) {
