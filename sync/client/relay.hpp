@@ -10,11 +10,11 @@
 //    payload) that have no HLC stamp yet are stamped, and the advanced clock is saved with them, so a
 //    resend carries the same stamp and stamps keep increasing across restarts and clock steps.
 // 2. The PushRequest is signed and posted to /sync/v1/push.
-// 3. APPLIED, DUPLICATE and REJECTED results, and every id up to the reply's
+// 3. APPLIED, DUPLICATE and REJECTED results, and every id of the batch up to the reply's
 //    last_applied_mutation_id, are acknowledged in one transaction.
-//    MUTATION_GAP: the hub names the last id it applied; rows up to it are acknowledged. When the hub
-//    is behind rows already acknowledged (a hub restored from a backup), those rows become pending
-//    again so they are resent; if they were pruned, Errc::conflict asks for a technician.
+//    MUTATION_GAP: the hub names the last id it applied. When the hub is behind rows already
+//    acknowledged (a hub restored from a backup), those rows become pending again so they are
+//    resent; if they were pruned, Errc::conflict asks for a technician.
 //    EPOCH_CHANGED, or a reply with a hub epoch other than the saved one: reported, for the sync
 //    client to re-sync the pulled data.
 //    NODE_REWOUND: this replica was restored from an older backup and minted ids the hub already
