@@ -47,14 +47,15 @@ std::uint64_t SyncService::wire_epoch() const {
   return v;
 }
 
-SyncReply SyncService::error(int status, int code, const std::string& message,
-                             std::uint64_t last_applied) const {
+SyncReply SyncService::error(int status, int code, const std::string& message, std::uint64_t last_applied,
+                             std::uint64_t rewound_id) const {
   proto::ErrorReply reply;
   reply.set_code(static_cast<proto::ErrorReply::Code>(code));
   reply.set_message(message);
   reply.set_supported_min_version(proto::kMinProtocolVersion);
   reply.set_supported_max_version(proto::kProtocolVersion);
   reply.set_last_applied_mutation_id(last_applied);
+  reply.set_rewound_mutation_id(rewound_id);
   reply.set_hub_time_ms(unix_millis(clock_.now()));
   auto bytes = proto::encode(reply);
   return {status, bytes ? *bytes : std::string()};
@@ -158,13 +159,8 @@ SyncReply SyncService::push(const EnrolledNode& node, std::string_view body) {
     log::warn("node_rewound", {{"node", node.node_id},
                                {"mutation", std::to_string(*applied->rewound_id)},
                                {"last_applied", std::to_string(last)}});
-    auto reply = error(409, proto::ErrorReply::NODE_REWOUND, why, last);
-    proto::ErrorReply refusal;
-    if (!refusal.ParseFromString(reply.body)) return reply;
-    refusal.set_rewound_mutation_id(static_cast<std::uint64_t>(*applied->rewound_id));
-    auto bytes = proto::encode(refusal);
-    if (!bytes) return error(500, proto::ErrorReply::INTERNAL, bytes.error().what());
-    return {409, *bytes};
+    return error(409, proto::ErrorReply::NODE_REWOUND, why, last,
+                 static_cast<std::uint64_t>(*applied->rewound_id));
   }
   if (res.results_size() == 0 && !batch.empty()) {
     if (applied->expected_id) {
