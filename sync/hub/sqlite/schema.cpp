@@ -210,7 +210,8 @@ CREATE INDEX hub_order_by_customer ON hub_order (customer_id, created_at_ms) WHE
 // Version 4: what lets the hub tell a replayed mutation from a new one under a reused id (a node
 // restored from an older backup). One row per applied or quarantined mutation: the first 128 bits of
 // SHA-256 over kind, newline, payload (32 hex digits). Mutations applied before this version have
-// none and are taken as duplicates, as before. The node columns flag a node caught reusing ids.
+// none (SqliteStorage::same_as_applied_before_digests compares them by their order or quarantined
+// payload). The node columns flag a node caught reusing ids.
 constexpr std::string_view kMutationDigests = R"sql(
 CREATE TABLE mutation_digest (
   node_id     TEXT    NOT NULL,

@@ -5,6 +5,7 @@
 
 #include "platform/sha256.hpp"
 #include "platform/sqlite/transaction.hpp"
+#include "sync/hub/json_read.hpp"
 #include "sync/hub/sqlite/sql_util.hpp"
 
 namespace storeedge::sync::hub {
@@ -223,14 +224,34 @@ Result<MutationResult> SqliteStorage::apply_in_savepoint(std::string_view node_i
   return r;
 }
 
-// A mutation applied before the hub kept digests has none: it is taken as the same, as before.
 Result<bool> SqliteStorage::same_as_applied(std::string_view node_id, const IncomingMutation& m) {
   auto stored = db_.query_one<std::string>(
       "SELECT digest FROM mutation_digest WHERE node_id = ? AND mutation_id = ?", node_id, m.mutation_id);
   if (!stored)
     return fail(
         stored.error().with_context("reading the digest of mutation " + std::to_string(m.mutation_id)));
-  return !*stored || **stored == mutation_digest(m);
+  if (*stored) return **stored == mutation_digest(m);
+  return same_as_applied_before_digests(node_id, m);
+}
+
+// Mutations applied before the hub kept digests (hub schema version 4). A quarantined one kept its
+// payload. An applied sale or return left its order: a sale under that id whose order the hub does
+// not hold is a new one (a sale must never be lost). Other kinds are taken as the same, as before.
+Result<bool> SqliteStorage::same_as_applied_before_digests(std::string_view node_id,
+                                                           const IncomingMutation& m) {
+  auto quarantined = db_.query_one<std::string>(
+      "SELECT payload FROM quarantine WHERE node_id = ? AND mutation_id = ?", node_id, m.mutation_id);
+  if (!quarantined) return fail(quarantined.error());
+  if (*quarantined) return **quarantined == m.payload;
+  if (m.kind != "order.completed" && m.kind != "order.returned") return true;
+  auto doc = jsonr::parse_object(m.payload, "mutation " + std::to_string(m.mutation_id));
+  if (!doc) return false;  // an order that cannot be read was never applied
+  auto order_id = jsonr::str(*doc, "order_id", "order");
+  if (!order_id) return false;
+  auto held = db_.query_one<std::int64_t>("SELECT 1 FROM hub_order WHERE order_id = ? AND origin_node = ?",
+                                          *order_id, node_id);
+  if (!held) return fail(held.error());
+  return held->has_value();
 }
 
 Status SqliteStorage::record_digest(std::string_view node_id, const IncomingMutation& m) {

@@ -73,6 +73,7 @@ class SqliteStorage final : public HubStorage {
   // Reused ids (a node restored from an older backup): mutation_digest rows, written with each
   // applied or quarantined mutation and compared for ids at or below the watermark.
   Result<bool> same_as_applied(std::string_view node_id, const IncomingMutation& m);
+  Result<bool> same_as_applied_before_digests(std::string_view node_id, const IncomingMutation& m);
   Status record_digest(std::string_view node_id, const IncomingMutation& m);
   Status flag_rewound(std::string_view node_id, std::int64_t mutation_id);
   Status apply_mutation(std::string_view node_id, const IncomingMutation& m);

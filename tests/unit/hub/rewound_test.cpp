@@ -76,6 +76,20 @@ TEST_F(HubTest, AQuarantinedMutationReplayedIsADuplicateAndOtherContentUnderItsI
   EXPECT_EQ(count("hub_order"), 0);
 }
 
+TEST_F(HubTest, SalesAppliedBeforeTheHubKeptDigestsAreComparedByTheirOrder) {
+  ASSERT_TRUE(hub().apply_push("node-n1", {sale_mutation(1, "ord-1"), sale_mutation(2, "ord-2")}));
+  ASSERT_TRUE(hub().db().exec("DELETE FROM mutation_digest"));  // as pushed by a hub before version 4
+
+  auto same = hub().apply_push("node-n1", {sale_mutation(1, "ord-1")});
+  ASSERT_TRUE(same) << same.error().what();
+  EXPECT_EQ(same->results.at(0).outcome, Outcome::duplicate);
+
+  auto other = hub().apply_push("node-n1", {sale_mutation(2, "ord-after-restore")});
+  ASSERT_TRUE(other) << other.error().what();
+  EXPECT_EQ(other->results.at(0).outcome, Outcome::rewound) << "a sale the hub does not hold is new";
+  EXPECT_EQ(count("hub_order"), 2);
+}
+
 TEST_F(HubTest, AnotherNodesIdsAreNotComparedWithThisNodes) {
   ASSERT_TRUE(hub().apply_push("node-n1", {sale_mutation(1, "ord-1")}));
   auto other = hub().apply_push(
