@@ -4,6 +4,7 @@
 
 #include "edge/store/pickups.hpp"
 #include "edge/store/replica.hpp"
+#include "platform/sqlite/migrations.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace storeedge::store {
@@ -75,6 +76,35 @@ TEST_F(FulfilmentTest, TheReplicaRefusesAnUnknownFulfilment) {
       "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, total_cents, "
       "tax_cents, created_at_ms, fulfilment) VALUES ('web-x', 'sale', 'web', 'pending', '0042', 'EUR', 1, 0, "
       "1, 'drone')"));
+}
+
+TEST(FulfilmentMigration, OnlineOrdersAlreadyInAReplicaStayPickupsAndTheTillsOwnSalesHaveNone) {
+  test::TempDir dir;
+  {
+    auto db = sqlite::Database::open(dir / "replica.db");
+    ASSERT_TRUE(db) << db.error().what();
+    ASSERT_TRUE(sqlite::migrate(*db, migrations().first(6)));  // a replica of the version before
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, total_cents, "
+        "tax_cents, created_at_ms) VALUES ('web-old', 'sale', 'web', 'pending', '0042', 'EUR', 1, 0, 1), "
+        "('pos-old', 'sale', 'pos', 'completed', '0042', 'EUR', 1, 0, 1)"));
+  }
+  ManualClock clock;
+  clock.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
+  auto replica = Replica::open(dir / "replica.db", clock);
+  ASSERT_TRUE(replica) << replica.error().what();
+  EXPECT_EQ(replica->schema_version(), latest_schema_version());
+  auto& db = replica->db();
+  EXPECT_EQ(
+      db.query_one<std::string>("SELECT fulfilment FROM sales_order WHERE order_id = 'web-old'").value(),
+      "pickup");
+  EXPECT_EQ(db.query_one<std::int64_t>("SELECT COUNT(*) FROM sales_order WHERE order_id = 'pos-old' AND "
+                                       "fulfilment IS NULL")
+                .value(),
+            1);
+  auto pickups = open_pickups(db, "0042");
+  ASSERT_TRUE(pickups) << pickups.error().what();
+  EXPECT_EQ(ids(pickups), std::vector<std::string>{"web-old"});
 }
 
 }  // namespace
