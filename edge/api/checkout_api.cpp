@@ -81,6 +81,7 @@ void CheckoutApi::register_routes(http::Server& server) {
   server.route("GET", "/api/v1/order", bind(&CheckoutApi::get_order));
   server.route("GET", "/api/v1/products", bind(&CheckoutApi::search_products));
   server.route("GET", "/api/v1/pickups", bind(&CheckoutApi::list_pickups));
+  server.route("GET", "/api/v1/shipments", bind(&CheckoutApi::list_shipments));
   server.route("POST", "/api/v1/pickups/ready", bind(&CheckoutApi::ready_pickup));
   server.route("POST", "/api/v1/pickups/collect", bind(&CheckoutApi::collect_pickup));
   server.route("POST", "/api/v1/returns", bind(&CheckoutApi::return_items));

@@ -52,6 +52,7 @@ class CheckoutApi {
   http::Response search_products(const http::Request& req);
   // counter_api.cpp: pickups, returns, customers at the counter.
   http::Response list_pickups(const http::Request& req);
+  http::Response list_shipments(const http::Request& req);
   http::Response ready_pickup(const http::Request& req);
   http::Response collect_pickup(const http::Request& req);
   http::Response return_items(const http::Request& req);

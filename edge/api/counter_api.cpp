@@ -30,6 +30,7 @@ json::object pickup_json(const store::Pickup& p) {
   return json::object{{"order_id", p.order_id},
                       {"channel", p.channel},
                       {"status", p.status},
+                      {"fulfilment", p.fulfilment},
                       {"customer_id", optional_json(p.customer_id)},
                       {"currency", p.currency},
                       {"total_cents", p.total_cents},
@@ -114,6 +115,14 @@ http::Response CheckoutApi::list_pickups(const http::Request&) {
   json::array out;
   for (const auto& p : *pickups) out.push_back(pickup_json(p));
   return json_response(200, json::object{{"pickups", std::move(out)}});
+}
+
+http::Response CheckoutApi::list_shipments(const http::Request&) {
+  auto shipments = store::open_shipments(replica_.db(), settings_.store_code);
+  if (!shipments) return error_response(shipments.error());
+  json::array out;
+  for (const auto& p : *shipments) out.push_back(pickup_json(p));
+  return json_response(200, json::object{{"shipments", std::move(out)}});
 }
 
 http::Response CheckoutApi::ready_pickup(const http::Request& req) {

@@ -96,6 +96,11 @@ void SyncRunner::run() {
       snap.rounds++;
       snap.state = std::string(sync::client::to_string(report.state));
       snap.last_error = report.error ? report.error->what() : std::string();
+      if (report.push.rewound) {
+        // The replica was restored from an older backup; its new mutations moved above the hub's.
+        log::warn("outbox_renumbered", {{"renumbered", std::to_string(report.push.renumbered)},
+                                        {"hub_last_applied", std::to_string(report.push.hub_last_applied)}});
+      }
       if (auto status = client.status()) snap.pending = status->pending_mutations;
     }
     publish(snap);

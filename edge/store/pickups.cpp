@@ -11,8 +11,8 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kColumns =
-    "SELECT order_id, channel, status, customer_id, currency, total_cents, created_at_ms, store_code "
-    "FROM sales_order ";
+    "SELECT order_id, channel, status, customer_id, currency, total_cents, created_at_ms, store_code, "
+    "COALESCE(fulfilment, 'pickup') FROM sales_order ";
 
 struct Row {
   Pickup pickup;
@@ -44,6 +44,7 @@ Row read_row(const sqlite::Statement& s) {
   r.pickup.total_cents = s.get<std::int64_t>(5);
   r.pickup.created_at_ms = s.get<std::int64_t>(6);
   r.store_code = s.get<std::string>(7);
+  r.pickup.fulfilment = s.get<std::string>(8);
   return r;
 }
 
@@ -68,6 +69,11 @@ Status check_move(const Row& r, std::string_view store_code, std::string_view to
   if (r.store_code != store_code) {
     return fail(Errc::conflict, "order " + p.order_id + " is for store " + r.store_code +
                                     ", not this store (" + std::string(store_code) + ")");
+  }
+  if (p.fulfilment != "pickup") {
+    return fail(
+        Errc::conflict,
+        "order " + p.order_id + " ships from the store (ship_from_store): it is not a pickup to hand over");
   }
   if (p.status == "cancelled") {
     return fail(Errc::conflict, "order " + p.order_id + " was cancelled online: do not hand it over");
@@ -116,18 +122,20 @@ Result<Pickup> move_status(sqlite::Database& db, std::string_view store_code, st
   return p;
 }
 
-}  // namespace
-
-Result<std::vector<Pickup>> open_pickups(sqlite::Database& db, std::string_view store_code) {
+// The store's open online orders of one fulfilment, oldest first, with their lines.
+Result<std::vector<Pickup>> open_online_orders(sqlite::Database& db, std::string_view store_code,
+                                               std::string_view fulfilment) {
   auto stmt = db.cached(std::string(kColumns) +
                         "WHERE channel IN ('web', 'app') AND store_code = ? AND status IN ('pending', "
-                        "'ready_for_pickup') ORDER BY created_at_ms, order_id");
+                        "'ready_for_pickup') AND COALESCE(fulfilment, 'pickup') = ? "
+                        "ORDER BY created_at_ms, order_id");
   if (!stmt) return fail(stmt.error());
-  if (auto s = (*stmt)->bind_all(store_code); !s) return fail(s.error());
+  if (auto s = (*stmt)->bind_all(store_code, fulfilment); !s) return fail(s.error());
   std::vector<Pickup> out;
   while (true) {
     auto row = (*stmt)->step();
-    if (!row) return fail(row.error().with_context("listing the store's pickups"));
+    if (!row)
+      return fail(row.error().with_context("listing the store's " + std::string(fulfilment) + " orders"));
     if (!*row) break;
     out.push_back(read_row(**stmt).pickup);
   }
@@ -135,6 +143,16 @@ Result<std::vector<Pickup>> open_pickups(sqlite::Database& db, std::string_view 
     if (auto s = read_lines(db, p); !s) return fail(s.error());
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<Pickup>> open_pickups(sqlite::Database& db, std::string_view store_code) {
+  return open_online_orders(db, store_code, "pickup");
+}
+
+Result<std::vector<Pickup>> open_shipments(sqlite::Database& db, std::string_view store_code) {
+  return open_online_orders(db, store_code, "ship_from_store");
 }
 
 Result<Pickup> mark_pickup_ready(sqlite::Database& db, std::string_view store_code, std::string_view order_id,

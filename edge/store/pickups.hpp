@@ -28,8 +28,9 @@ struct PickupLine {
 
 struct Pickup {
   std::string order_id{};
-  std::string channel{};  // web, app
-  std::string status{};   // pending, ready_for_pickup, collected, cancelled
+  std::string channel{};     // web, app
+  std::string status{};      // pending, ready_for_pickup, collected, cancelled
+  std::string fulfilment{};  // pickup, ship_from_store (the hub's; docs/schema.md, "Version 7")
   std::optional<std::string> customer_id{};
   std::string currency{};
   std::int64_t total_cents = 0;
@@ -37,12 +38,17 @@ struct Pickup {
   std::vector<PickupLine> lines{};
 };
 
-// The store's online orders still to hand over (pending or ready_for_pickup), oldest first.
+// The store's pickup orders still to hand over (pending or ready_for_pickup), oldest first.
 [[nodiscard]] Result<std::vector<Pickup>> open_pickups(sqlite::Database& db, std::string_view store_code);
+
+// The store's ship-from-store orders still open (pending or ready_for_pickup), oldest first. They are
+// never handed over at the counter: mark_pickup_ready and collect_pickup refuse them (conflict).
+[[nodiscard]] Result<std::vector<Pickup>> open_shipments(sqlite::Database& db, std::string_view store_code);
 
 // pending -> ready_for_pickup (repeating it is harmless and writes nothing).
 // Errors, nothing written: not_found for an order id that is not an online order in this replica;
-// conflict for an order of another store, a cancelled or already collected order.
+// conflict for an order of another store, a ship-from-store order, a cancelled or already collected
+// order.
 [[nodiscard]] Result<Pickup> mark_pickup_ready(sqlite::Database& db, std::string_view store_code,
                                                std::string_view order_id, std::string_view actor,
                                                const Clock& clock);

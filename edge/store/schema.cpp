@@ -347,6 +347,14 @@ CREATE TABLE gift_card_entry (
 CREATE INDEX gift_card_entry_by_card ON gift_card_entry (card_id);
 )sql";
 
+// Version 7: an online order's fulfilment, from the store_orders stream's "fulfilment"
+// (docs/schema.md, "Version 7"). NULL for the till's own sales and returns. Online orders already
+// in the replica were all listed as pickups; they stay so until the hub's next change for them.
+constexpr std::string_view kOrderFulfilment = R"sql(
+ALTER TABLE sales_order ADD COLUMN fulfilment TEXT CHECK (fulfilment IN ('pickup', 'ship_from_store'));
+UPDATE sales_order SET fulfilment = 'pickup' WHERE channel IN ('web', 'app');
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "node identity", kNodeIdentity},
     sqlite::Migration{2, "offline checkout", kCheckout},
@@ -354,6 +362,9 @@ constexpr std::array kMigrations = {
     sqlite::Migration{4, "fewer pages per sale", kSalePages},
     sqlite::Migration{5, "sync state", kSyncState},
     sqlite::Migration{6, "gift cards", kGiftCards},
+    // Version 7 is the order line layout of a parallel branch; this empty placeholder keeps the
+    // versions 1..N until that branch lands and replaces it.
+    sqlite::Migration{7, "order fulfilment", kOrderFulfilment},
 };
 
 }  // namespace

@@ -363,14 +363,21 @@ Result<ApplyOutcome> apply_order(sqlite::Database& db, const Doc& d) {
   SE_TRY(total, d.i64("total"));
   SE_TRY(tax, d.i64("tax"));
   SE_TRY(created, d.i64("created_at_ms"));
+  // A hub older than the field sent only pickups.
+  SE_TRY(fulfilment_field, d.opt_str("fulfilment"));
+  const std::string fulfilment = fulfilment_field.value_or("pickup");
+  if (fulfilment != "pickup" && fulfilment != "ship_from_store") {
+    return fail(Errc::invalid_argument, "order " + order_id + ": unknown fulfilment '" + fulfilment +
+                                            "' for an online order (expected pickup or ship_from_store)");
+  }
   auto existed = db.query_one<std::int64_t>("SELECT 1 FROM sales_order WHERE order_id = ?", order_id);
   if (!existed) return fail(existed.error());
-  if (auto s =
-          run(db,
-              "INSERT INTO sales_order (order_id, kind, channel, status, store_code, customer_id, currency, "
-              "total_cents, tax_cents, created_at_ms) VALUES (?, 'sale', ?, ?, ?, ?, ?, ?, ?, ?) "
-              "ON CONFLICT (order_id) DO UPDATE SET status = excluded.status",
-              order_id, channel, status, store, customer, currency, total, tax, created);
+  if (auto s = run(
+          db,
+          "INSERT INTO sales_order (order_id, kind, channel, status, store_code, customer_id, currency, "
+          "total_cents, tax_cents, created_at_ms, fulfilment) VALUES (?, 'sale', ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, fulfilment = excluded.fulfilment",
+          order_id, channel, status, store, customer, currency, total, tax, created, fulfilment);
       !s) {
     return fail(s.error());
   }

@@ -1,5 +1,6 @@
 #include "sync/client/relay.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -119,6 +120,13 @@ Result<PushReport> OutboxRelay::push_once() {
           return fail(s.error().with_context(ctx));
         return report;
       case proto::ErrorReply::EPOCH_CHANGED: report.epoch_changed = true; return report;
+      case proto::ErrorReply::NODE_REWOUND:
+        if (auto s = renumber(static_cast<std::int64_t>(e.last_applied_mutation_id()),
+                              static_cast<std::int64_t>(e.rewound_mutation_id()), report);
+            !s) {
+          return fail(s.error().with_context(ctx));
+        }
+        return report;
       default: return fail(proto::from_error_reply(e).with_context(ctx));
     }
   }
@@ -127,11 +135,12 @@ Result<PushReport> OutboxRelay::push_once() {
   auto saved_epoch = load_hub_epoch(replica_.db());
   if (!saved_epoch) return fail(saved_epoch.error());
   report.epoch_changed = *saved_epoch && result->hub_epoch() != 0 && result->hub_epoch() != **saved_epoch;
-  if (auto s = acknowledge(*result, report); !s) return fail(s.error().with_context(ctx));
+  if (auto s = acknowledge(*result, rows->back().mutation_id, report); !s)
+    return fail(s.error().with_context(ctx));
   return report;
 }
 
-Status OutboxRelay::acknowledge(const proto::PushResult& result, PushReport& report) {
+Status OutboxRelay::acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report) {
   auto& db = replica_.db();
   const std::int64_t now = unix_millis(clock_.now());
   auto tx = sqlite::Transaction::begin(db);
@@ -173,8 +182,10 @@ Status OutboxRelay::acknowledge(const proto::PushResult& result, PushReport& rep
   if (auto s = flush(); !s) return s;
   auto upto = db.cached("UPDATE outbox SET acked_at_ms = ? WHERE mutation_id <= ? AND acked_at_ms IS NULL");
   if (!upto) return fail(upto.error());
-  if (auto s = (*upto)->bind_all(now, static_cast<std::int64_t>(result.last_applied_mutation_id())); !s)
-    return s;
+  // Only rows this batch carried: a pending row the hub did not compare by content may be a sale
+  // minted under a reused id (NODE_REWOUND), not one whose acknowledgement was lost.
+  const auto hub_last = static_cast<std::int64_t>(result.last_applied_mutation_id());
+  if (auto s = (*upto)->bind_all(now, std::min(hub_last, last_sent)); !s) return s;
   if (auto s = (*upto)->run(); !s) return s;
   report.acknowledged += db.changes();
   return tx->commit();
@@ -203,9 +214,9 @@ Result<PushReport> OutboxRelay::reconcile() {
   return report;
 }
 
-// Makes the outbox agree with the hub's watermark in one transaction: pending rows at or below it
-// are acknowledged (our acknowledgement was lost), acknowledged rows above it are pending again (the
-// hub was restored from a backup and lost them).
+// Makes the outbox agree with the hub's watermark in one transaction: acknowledged rows above it are
+// pending again (the hub was restored from a backup and lost them). Pending rows at or below it stay
+// pending: the next push lets the hub compare them by content (see the header).
 Status OutboxRelay::align_to_hub(std::int64_t hub_last, PushReport& report) {
   report.hub_last_applied = hub_last;
   auto& db = replica_.db();
@@ -220,11 +231,6 @@ Status OutboxRelay::align_to_hub(std::int64_t hub_last, PushReport& report) {
                                     " but mutation " + std::to_string(hub_last + 1) +
                                     " is no longer in the outbox: a technician must reconcile this node");
   }
-  auto ack = db.cached("UPDATE outbox SET acked_at_ms = ? WHERE mutation_id <= ? AND acked_at_ms IS NULL");
-  if (!ack) return fail(ack.error());
-  if (auto s = (*ack)->bind_all(unix_millis(clock_.now()), hub_last); !s) return s;
-  if (auto s = (*ack)->run(); !s) return s;
-  report.acknowledged += db.changes();
   auto reopen =
       db.cached("UPDATE outbox SET acked_at_ms = NULL WHERE mutation_id > ? AND acked_at_ms IS NOT NULL");
   if (!reopen) return fail(reopen.error());
@@ -232,6 +238,46 @@ Status OutboxRelay::align_to_hub(std::int64_t hub_last, PushReport& report) {
   if (auto s = (*reopen)->run(); !s) return s;
   report.reopened += db.changes();
   return tx->commit();
+}
+
+// The hub holds ids up to `hub_last` and found that `rewound_id` (at or below it) has other content
+// than what it applied: this replica was restored from an older backup, and every row from
+// `rewound_id` on was written after the restore (the rows before it came from the backup and are at
+// the hub, which the push just confirmed by content). One transaction acknowledges those and moves
+// the rest above the watermark in their order, payload and HLC unchanged, pending; the audit log
+// and fiscal records do not name outbox ids, so nothing else changes. New mutations follow them
+// (enqueue_mutation takes MAX + 1).
+Status OutboxRelay::renumber(std::int64_t hub_last, std::int64_t rewound_id, PushReport& report) {
+  report.rewound = true;
+  report.hub_last_applied = hub_last;
+  if (rewound_id < 1 || rewound_id > hub_last) {
+    return fail(Errc::conflict, "the hub reports mutation " + std::to_string(rewound_id) +
+                                    " as reused but has applied only up to " + std::to_string(hub_last) +
+                                    ": a technician must reconcile this node");
+  }
+  auto& db = replica_.db();
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) return fail(tx.error());
+  auto ack = db.cached("UPDATE outbox SET acked_at_ms = ? WHERE mutation_id < ? AND acked_at_ms IS NULL");
+  if (!ack) return fail(ack.error());
+  if (auto s = (*ack)->bind_all(unix_millis(clock_.now()), rewound_id); !s) return s;
+  if (auto s = (*ack)->run(); !s) return s;
+  report.acknowledged += db.changes();
+  // Two steps through negative ids, so no row meets another's id while the range moves up.
+  const std::int64_t shift = hub_last + 1 - rewound_id;
+  if (auto s = db.exec("UPDATE outbox SET mutation_id = -(mutation_id + " + std::to_string(shift) +
+                       ") WHERE mutation_id >= " + std::to_string(rewound_id));
+      !s) {
+    return fail(s.error().with_context("renumbering the outbox"));
+  }
+  report.renumbered = db.changes();
+  if (auto s =
+          db.exec("UPDATE outbox SET mutation_id = -mutation_id, acked_at_ms = NULL WHERE mutation_id < 0");
+      !s) {
+    return fail(s.error().with_context("renumbering the outbox"));
+  }
+  if (auto s = tx->commit(); !s) return fail(s.error().with_context("renumbering the outbox"));
+  return {};
 }
 
 }  // namespace storeedge::sync::client

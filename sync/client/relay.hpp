@@ -10,13 +10,17 @@
 //    payload) that have no HLC stamp yet are stamped, and the advanced clock is saved with them, so a
 //    resend carries the same stamp and stamps keep increasing across restarts and clock steps.
 // 2. The PushRequest is signed and posted to /sync/v1/push.
-// 3. APPLIED, DUPLICATE and REJECTED results, and every id up to the reply's
+// 3. APPLIED, DUPLICATE and REJECTED results, and every id of the batch up to the reply's
 //    last_applied_mutation_id, are acknowledged in one transaction.
-//    MUTATION_GAP: the hub names the last id it applied; rows up to it are acknowledged. When the hub
-//    is behind rows already acknowledged (a hub restored from a backup), those rows become pending
-//    again so they are resent; if they were pruned, Errc::conflict asks for a technician.
+//    MUTATION_GAP: the hub names the last id it applied. When the hub is behind rows already
+//    acknowledged (a hub restored from a backup), those rows become pending again so they are
+//    resent; if they were pruned, Errc::conflict asks for a technician.
 //    EPOCH_CHANGED, or a reply with a hub epoch other than the saved one: reported, for the sync
 //    client to re-sync the pulled data.
+//    NODE_REWOUND: this replica was restored from an older backup and minted ids the hub already
+//    holds with other content. In one transaction, the rows before the rewound id (same content as
+//    at the hub) are acknowledged and every row from it on is renumbered above the hub's watermark,
+//    in order, payload unchanged, and made pending; the next push sends them. Nothing is lost.
 // Transport failures, 5xx and unreadable replies return Errc::unavailable with nothing changed;
 // the caller retries with backoff (SyncClient does).
 //
@@ -24,7 +28,9 @@
 // node has nothing pending never answers a push with MUTATION_GAP, so the sales it lost would stay
 // acknowledged here and never reach it. reconcile() asks the hub for its watermark with an empty
 // push and makes pending again every acknowledged row above it. SyncClient calls it on its first
-// round after a start and after every hub epoch change.
+// round after a start and after every hub epoch change. Pending rows at or below the watermark stay
+// pending: only a push, whose mutations the hub compares by content, can tell a lost acknowledgement
+// (DUPLICATE) from an id this node reused after a restore (NODE_REWOUND).
 //
 // Not thread-safe; borrows the replica and the channel.
 #include <cstddef>
@@ -53,9 +59,11 @@ struct PushReport {
   std::int64_t rejected = 0;
   std::int64_t acknowledged = 0;       // outbox rows newly marked acknowledged by this round
   std::int64_t reopened = 0;           // acknowledged rows made pending again (hub behind us)
+  std::int64_t renumbered = 0;         // rows moved above the hub's watermark (NODE_REWOUND)
   std::int64_t hub_last_applied = -1;  // the hub's watermark for this node, when it said one
   bool gap = false;
   bool epoch_changed = false;
+  bool rewound = false;          // the hub saw this node reuse mutation ids (restored from an older backup)
   std::string last_rejection{};  // "mutation 42: <reason>"
 };
 
@@ -75,8 +83,9 @@ class OutboxRelay {
   struct Row;
   Result<std::vector<Row>> stamp_batch();
   Result<proto::PushRequest> build_request(const std::vector<Row>& rows) const;
-  Status acknowledge(const proto::PushResult& result, PushReport& report);
+  Status acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report);
   Status handle_gap(std::uint64_t last_applied, PushReport& report);
+  Status renumber(std::int64_t hub_last, std::int64_t rewound_id, PushReport& report);
   Status align_to_hub(std::int64_t hub_last, PushReport& report);
 
   store::Replica& replica_;

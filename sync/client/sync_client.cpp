@@ -75,6 +75,9 @@ Status SyncClient::push_round(StepReport& report, bool& resync_needed) {
     report.push.rejected += r->rejected;
     report.push.acknowledged += r->acknowledged;
     report.push.reopened += r->reopened;
+    report.push.renumbered += r->renumbered;
+    report.push.rewound = report.push.rewound || r->rewound;
+    if (r->rewound) report.push.hub_last_applied = r->hub_last_applied;
     report.push.gap = report.push.gap || r->gap;
     if (!r->last_rejection.empty()) report.push.last_rejection = r->last_rejection;
     if (r->epoch_changed) {
@@ -84,7 +87,7 @@ Status SyncClient::push_round(StepReport& report, bool& resync_needed) {
     if (r->sent == 0) break;
     // A batch the hub answered without acknowledging anything (and no gap to act on) would be sent
     // again unchanged: leave it for the next step.
-    if (r->acknowledged == 0 && r->reopened == 0) break;
+    if (r->acknowledged == 0 && r->reopened == 0 && r->renumbered == 0) break;
   }
   return {};
 }

@@ -58,7 +58,11 @@ std::string render_admin_page(const AdminPageData& data) {
   std::vector<std::string> nodes;
   for (const auto& n : data.nodes) {
     nodes.push_back(cell(n.node_id) + cell(n.store_code.value_or("—")) + cell(n.last_mutation_id) +
-                    cell(n.since_last_push_ms) + cell(n.apply_lag_ms) + cell(n.quarantined));
+                    cell(n.since_last_push_ms) + cell(n.apply_lag_ms) + cell(n.quarantined) +
+                    cell(n.rewound_mutation_id ? "rewound: restored from an older backup; needs "
+                                                 "re-enrollment/renumbering (mutation " +
+                                                     std::to_string(*n.rewound_mutation_id) + ")"
+                                               : "ok"));
   }
   std::vector<std::string> quarantine;
   for (const auto& q : data.quarantine) {
@@ -74,9 +78,10 @@ std::string render_admin_page(const AdminPageData& data) {
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>storehub admin</title>"
       "<style>" +
       std::string(kStyle) + "</style></head><body>\n<h1>storehub</h1>\n";
-  page += table("Nodes",
-                {"node", "store", "last mutation", "since last push (ms)", "apply lag (ms)", "quarantined"},
-                nodes, "No node is known yet.");
+  page += table(
+      "Nodes",
+      {"node", "store", "last mutation", "since last push (ms)", "apply lag (ms)", "quarantined", "state"},
+      nodes, "No node is known yet.");
   page += table("Quarantined mutations", {"node", "mutation", "kind", "HLC", "reason", "quarantined at (ms)"},
                 quarantine, "Nothing is quarantined.");
   page += table("Orders for review",

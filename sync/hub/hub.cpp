@@ -74,6 +74,14 @@ http::Response admin_nodes(HubStorage& storage) {
     o["store_code"] = node.store_code ? boost::json::value(*node.store_code) : nullptr;
     o["last_push_at_ms"] = node.last_push_at_ms ? boost::json::value(*node.last_push_at_ms) : nullptr;
     o["apply_lag_ms"] = node.apply_lag_ms ? boost::json::value(*node.apply_lag_ms) : nullptr;
+    if (node.rewound_mutation_id) {
+      o["rewound"] = boost::json::object{
+          {"mutation_id", *node.rewound_mutation_id},
+          {"at_ms", node.rewound_at_ms.value_or(0)},
+          {"message", "rewound: restored from an older backup; needs re-enrollment/renumbering"}};
+    } else {
+      o["rewound"] = nullptr;
+    }
     n.push_back(std::move(o));
   }
   boost::json::array q;

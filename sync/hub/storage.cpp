@@ -9,6 +9,7 @@ std::string_view to_string(Outcome o) {
     case Outcome::rejected: return "rejected";
     case Outcome::gap: return "gap";
     case Outcome::retry: return "retry";
+    case Outcome::rewound: return "node_rewound";
   }
   return "unknown";
 }

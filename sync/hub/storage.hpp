@@ -51,6 +51,9 @@ enum class Outcome {
   gap,        // above watermark + 1: refused, the batch stops here; `expected_id` says what to send
   retry,      // a transient failure (disk, lock, a failed COMMIT): nothing of the batch committed, every
               // mutation of it is `retry` and the node sends the batch again
+  rewound,    // at or below the watermark with other content than the mutation applied under that id:
+              // the node reuses ids (restored from an older backup). The batch stops here, the node is
+              // flagged; the node must renumber this mutation and the ones after it.
 };
 std::string_view to_string(Outcome o);
 
@@ -64,6 +67,7 @@ struct PushResult {
   std::vector<MutationResult> results{};      // one per processed mutation, in order; none after a stop
   std::int64_t last_applied_id = 0;           // the node's watermark after this push
   std::optional<std::int64_t> expected_id{};  // set when a gap stopped the batch
+  std::optional<std::int64_t> rewound_id{};   // set when a reused id stopped the batch (Outcome::rewound)
 };
 
 // ---- stores and nodes ----
@@ -280,6 +284,10 @@ struct NodeStatus {
   std::optional<std::int64_t> since_last_push_ms{};  // now - last push
   std::optional<std::int64_t> apply_lag_ms{};        // last push - HLC wall time of the last applied mutation
   std::int64_t quarantined = 0;
+  // Set once the node pushed a mutation under an id the hub holds with other content (restored from
+  // an older backup); cleared when the node enrolls again.
+  std::optional<std::int64_t> rewound_mutation_id{};
+  std::optional<std::int64_t> rewound_at_ms{};
 };
 
 struct QuarantinedMutation {

@@ -47,14 +47,15 @@ std::uint64_t SyncService::wire_epoch() const {
   return v;
 }
 
-SyncReply SyncService::error(int status, int code, const std::string& message,
-                             std::uint64_t last_applied) const {
+SyncReply SyncService::error(int status, int code, const std::string& message, std::uint64_t last_applied,
+                             std::uint64_t rewound_id) const {
   proto::ErrorReply reply;
   reply.set_code(static_cast<proto::ErrorReply::Code>(code));
   reply.set_message(message);
   reply.set_supported_min_version(proto::kMinProtocolVersion);
   reply.set_supported_max_version(proto::kProtocolVersion);
   reply.set_last_applied_mutation_id(last_applied);
+  reply.set_rewound_mutation_id(rewound_id);
   reply.set_hub_time_ms(unix_millis(clock_.now()));
   auto bytes = proto::encode(reply);
   return {status, bytes ? *bytes : std::string()};
@@ -145,11 +146,21 @@ SyncReply SyncService::push(const EnrolledNode& node, std::string_view body) {
   const auto last = static_cast<std::uint64_t>(applied->last_applied_id);
   proto::PushResult res;
   for (const auto& r : applied->results) {
-    if (r.outcome == Outcome::gap || r.outcome == Outcome::retry) break;
+    if (r.outcome == Outcome::gap || r.outcome == Outcome::retry || r.outcome == Outcome::rewound) break;
     auto* out = res.add_results();
     out->set_mutation_id(static_cast<std::uint64_t>(r.mutation_id));
     out->set_status(wire_status(r.outcome));
     out->set_reason(r.reason);
+  }
+  if (applied->rewound_id) {
+    // Not DUPLICATE: acknowledging it would lose a sale the node made after its restore. Nothing of
+    // the batch was applied; the node renumbers from the rewound id and pushes again.
+    const auto& why = applied->results.back().reason;
+    log::warn("node_rewound", {{"node", node.node_id},
+                               {"mutation", std::to_string(*applied->rewound_id)},
+                               {"last_applied", std::to_string(last)}});
+    return error(409, proto::ErrorReply::NODE_REWOUND, why, last,
+                 static_cast<std::uint64_t>(*applied->rewound_id));
   }
   if (res.results_size() == 0 && !batch.empty()) {
     if (applied->expected_id) {

@@ -38,7 +38,8 @@ class SyncService {
   SyncReply pull(const EnrolledNode& node, std::string_view body);
   Result<EnrolledNode> authenticate(std::string_view path, const std::map<std::string, std::string>& headers,
                                     std::string_view wire_body);
-  SyncReply error(int status, int code, const std::string& message, std::uint64_t last_applied = 0) const;
+  SyncReply error(int status, int code, const std::string& message, std::uint64_t last_applied = 0,
+                  std::uint64_t rewound_id = 0) const;
 
   HubStorage& storage_;
   NodeRegistry& registry_;

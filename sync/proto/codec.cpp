@@ -61,7 +61,8 @@ Errc error_kind(ErrorReply::Code code) {
     case ErrorReply::UNAUTHENTICATED: return Errc::permission_denied;
     case ErrorReply::INVALID_REQUEST: return Errc::invalid_argument;
     case ErrorReply::EPOCH_CHANGED:
-    case ErrorReply::MUTATION_GAP: return Errc::conflict;
+    case ErrorReply::MUTATION_GAP:
+    case ErrorReply::NODE_REWOUND: return Errc::conflict;
     case ErrorReply::UNAVAILABLE: return Errc::unavailable;
     default: return Errc::internal;
   }
@@ -140,6 +141,10 @@ Error from_error_reply(const ErrorReply& reply) {
   }
   if (reply.code() == ErrorReply::MUTATION_GAP) {
     message += ", last applied " + std::to_string(reply.last_applied_mutation_id());
+  }
+  if (reply.code() == ErrorReply::NODE_REWOUND) {
+    message += ", mutation " + std::to_string(reply.rewound_mutation_id()) + ", last applied " +
+               std::to_string(reply.last_applied_mutation_id());
   }
   message += "): " + (reply.message().empty() ? std::string("no message") : reply.message());
   return Error(error_kind(reply.code()), std::move(message));

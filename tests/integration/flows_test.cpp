@@ -1,6 +1,7 @@
 // The omnichannel flows end to end with the real storehub and storeedged:
 //  1. offline sales: 1,000 orders sold while the hub is down arrive once, with stock and loyalty;
 //  2. click and collect: a web pickup order reaches its store, is collected there, the web sees it;
+//     a ship-from-store order reaches its store's shipment list, not the pickup counter;
 //  3. cross-channel return: an online order returned in store reaches the customer's history;
 //  4. a central price change and promotion reach the till and apply to the next cart;
 //  5. loyalty earned online is redeemed in two stores, one offline within its allowance;
@@ -156,11 +157,11 @@ class ChannelFlowsTest : public FlowsTest {
   }
 
   json::object place_pickup_order(const std::string& order_id, const std::string& store,
-                                  const std::string& customer) {
+                                  const std::string& customer, const std::string& fulfilment = "pickup") {
     Reply placed =
         channel("POST", "/channels/v1/orders",
                 json::object{{"order_id", order_id},
-                             {"fulfilment", "pickup"},
+                             {"fulfilment", fulfilment},
                              {"store_code", store},
                              {"customer_id", customer},
                              {"currency", "EUR"},
@@ -250,6 +251,39 @@ TEST_F(ChannelFlowsTest, Flow2_AWebPickupOrderIsCollectedInStoreAndTheWebShopSee
   edge_call(till, "POST", "/api/v1/pickups/collect", {{"order_id", "web-nope"}}, 404);
   EXPECT_TRUE(eventually([&] { return edge_synced(till); }, kSyncDeadline));
   EXPECT_EQ(hub_order_status("web-c2"), "collected");
+}
+
+// The order ids a till lists under `path` ("/api/v1/pickups" -> "pickups", "/api/v1/shipments" -> ...).
+std::set<std::string> listed_ids(const json::object& listed, const std::string& key) {
+  std::set<std::string> ids;
+  for (const auto& o : listed.at(key).as_array())
+    ids.insert(std::string(o.as_object().at("order_id").as_string()));
+  return ids;
+}
+
+TEST_F(ChannelFlowsTest, Flow2b_AShipFromStoreOrderReachesItsStoreButNotThePickupCounter) {
+  open_stores({{"till", "0042"}});
+  Edge& till = *edges_[0];
+  create_customer("cust-c2b", "LC-C2B", "c2b@example.com", "+34600000022");
+  place_pickup_order("web-ship-c2b", "0042", "cust-c2b", "ship_from_store");
+  place_pickup_order("web-pick-c2b", "0042", "cust-c2b");
+  // Placed after the shipment, the pickup arrives in the same stream no earlier than it.
+  wait_for_pickup(till, "web-pick-c2b");
+
+  const auto pickups = edge_call(till, "GET", "/api/v1/pickups", {}, 200).object();
+  ASSERT_TRUE(pickups.contains("pickups"));
+  EXPECT_EQ(listed_ids(pickups, "pickups"), std::set<std::string>{"web-pick-c2b"});
+  const auto shipments = edge_call(till, "GET", "/api/v1/shipments", {}, 200).object();
+  ASSERT_TRUE(shipments.contains("shipments"));
+  EXPECT_EQ(listed_ids(shipments, "shipments"), std::set<std::string>{"web-ship-c2b"});
+  ASSERT_EQ(shipments.at("shipments").as_array().size(), 1u);
+  const auto& shipment = shipments.at("shipments").as_array().at(0).as_object();
+  EXPECT_EQ(shipment.at("fulfilment"), "ship_from_store");
+  EXPECT_EQ(shipment.at("lines").as_array().size(), 1u);
+
+  auto refused = edge_call(till, "POST", "/api/v1/pickups/ready", {{"order_id", "web-ship-c2b"}}, 409);
+  EXPECT_NE(json::serialize(refused.body).find("ship_from_store"), std::string::npos);
+  EXPECT_EQ(hub_order_status("web-ship-c2b"), "pending");
 }
 
 TEST_F(ChannelFlowsTest, Flow3_AnOnlineOrderReturnedInStoreReachesTheHubAndTheCustomersHistory) {

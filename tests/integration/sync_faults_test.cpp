@@ -291,5 +291,54 @@ TEST_F(SyncFaultsTest, HubRestoredFromAnOlderBackupGetsWhatItLostFromTheTill) {
   expect_exactly_once("selling after the restore");
 }
 
+// A till whose replica is restored from an older backup mints mutation ids the hub already holds.
+// The hub compares content, refuses them with NODE_REWOUND and flags the node; the till renumbers
+// them above the hub's watermark. Every sale it acknowledged before and after the restore is at the
+// hub exactly once (the sales between backup and restore were already there).
+TEST_F(SyncFaultsTest, TillRestoredFromAnOlderBackupLosesNoSaleItAcknowledged) {
+  start_edge();
+  sell(4);
+  expect_exactly_once("before the till's backup");
+  const auto backup = dir_ / "replica-backup.db";
+  {
+    auto live = sqlite::Database::open(data_dir() / "replica.db");  // online, as a nightly job does
+    ASSERT_TRUE(live) << live.error().what();
+    auto saved = live->backup_to(backup);
+    ASSERT_TRUE(saved) << saved.error().what();
+  }
+  sell(5);
+  expect_exactly_once("after the till's backup");
+
+  daemon_->signal(SIGTERM);
+  ASSERT_TRUE(daemon_->wait_for(10s));
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ec;
+    std::filesystem::remove(data_dir() / ("replica.db" + std::string(suffix)), ec);
+  }
+  std::filesystem::copy_file(backup, data_dir() / "replica.db");
+  start_edge();
+  sell(3);  // under ids 5, 6, 7 again: the hub holds other sales there
+  expect_exactly_once("after the till's restore");
+  sell(2);
+  expect_exactly_once("selling on after the renumbering");
+
+  // The renumbered sales follow the hub's watermark (9 before the restore) in the till's outbox.
+  auto replica = sqlite::Database::open(data_dir() / "replica.db", read_only());
+  ASSERT_TRUE(replica);
+  EXPECT_EQ(**replica->query_one<std::int64_t>("SELECT MAX(mutation_id) FROM outbox"), 14);
+  EXPECT_EQ(
+      **replica->query_one<std::int64_t>("SELECT COUNT(*) FROM outbox WHERE mutation_id BETWEEN 5 AND 9"), 0);
+
+  // The hub shows the node to a technician.
+  auto nodes = http::request("127.0.0.1", hub_port_, "GET", "/admin/v1/nodes");
+  ASSERT_TRUE(nodes && nodes->status == 200) << (nodes ? nodes->body : nodes.error().what());
+  const auto list = boost::json::parse(nodes->body).as_object().at("nodes").as_array();
+  ASSERT_EQ(list.size(), 1u);
+  const auto& rewound = list[0].as_object().at("rewound");
+  ASSERT_TRUE(rewound.is_object()) << nodes->body;
+  EXPECT_EQ(rewound.as_object().at("mutation_id").as_int64(), 5);
+  EXPECT_NE(boost::json::serialize(rewound).find("restored from an older backup"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace storeedge::test

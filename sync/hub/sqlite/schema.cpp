@@ -247,11 +247,28 @@ CREATE TABLE gift_card_allowance (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Version 5: what lets the hub tell a replayed mutation from a new one under a reused id (a node
+// restored from an older backup). One row per applied or quarantined mutation: the first 128 bits of
+// SHA-256 over kind, newline, payload (32 hex digits). Mutations applied before this version have
+// none (SqliteStorage::same_as_applied_before_digests compares them by their order or quarantined
+// payload). The node columns flag a node caught reusing ids.
+constexpr std::string_view kMutationDigests = R"sql(
+CREATE TABLE mutation_digest (
+  node_id     TEXT    NOT NULL,
+  mutation_id INTEGER NOT NULL,
+  digest      TEXT    NOT NULL,
+  PRIMARY KEY (node_id, mutation_id)
+) STRICT, WITHOUT ROWID;
+ALTER TABLE node ADD COLUMN rewound_mutation_id INTEGER;
+ALTER TABLE node ADD COLUMN rewound_at_ms INTEGER;
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "hub identity", kHubIdentity},
     sqlite::Migration{2, "hub storage", kStorage},
     sqlite::Migration{3, "orders by customer", kOrdersByCustomer},
     sqlite::Migration{4, "gift cards", kGiftCards},
+    sqlite::Migration{5, "mutation digests", kMutationDigests},
 };
 
 }  // namespace

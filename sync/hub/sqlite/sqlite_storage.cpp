@@ -3,7 +3,9 @@
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
 
+#include "platform/sha256.hpp"
 #include "platform/sqlite/transaction.hpp"
+#include "sync/hub/json_read.hpp"
 #include "sync/hub/sqlite/sql_util.hpp"
 
 namespace storeedge::sync::hub {
@@ -33,6 +35,15 @@ bool permanent(const Error& e) {
     case Errc::unsupported: return true;
     default: return false;
   }
+}
+
+// What identifies a mutation's content: 128 bits of SHA-256 over kind, newline, payload. The HLC
+// and schema version are left out: a resend of the same outbox row may carry a newer payload version.
+std::string mutation_digest(const IncomingMutation& m) {
+  std::string input;
+  input.reserve(m.kind.size() + 1 + m.payload.size());
+  input.append(m.kind).append(1, '\n').append(m.payload);
+  return sha256_hex(input).substr(0, 32);
 }
 
 }  // namespace
@@ -76,7 +87,8 @@ Status SqliteStorage::register_node(std::string_view node_id, std::string_view s
   if (!*known) return fail(Errc::not_found, "no store '" + std::string(store_code) + "' to register node in");
   return sql::run(db_,
                   "INSERT INTO node (node_id, store_code, first_seen_at_ms) VALUES (?, ?, ?) "
-                  "ON CONFLICT (node_id) DO UPDATE SET store_code = excluded.store_code",
+                  "ON CONFLICT (node_id) DO UPDATE SET store_code = excluded.store_code, "
+                  "rewound_mutation_id = NULL, rewound_at_ms = NULL",
                   "registering node " + std::string(node_id), node_id, store_code, now_ms());
 }
 
@@ -111,6 +123,8 @@ Result<PushResult> SqliteStorage::apply_push(std::string_view node_id,
   }
   if (!out.results.empty() && out.results.back().outcome == Outcome::gap)
     out.expected_id = out.last_applied_id + 1;
+  if (!out.results.empty() && out.results.back().outcome == Outcome::rewound)
+    out.rewound_id = out.results.back().mutation_id;
   return out;
 }
 
@@ -141,6 +155,18 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
   out.results.reserve(batch.size());
   for (const IncomingMutation& m : batch) {
     if (m.mutation_id <= watermark) {
+      auto same = same_as_applied(node_id, m);
+      if (!same) return fail(same.error());
+      if (!*same) {
+        if (auto s = flag_rewound(node_id, m.mutation_id); !s) return s;
+        out.results.push_back(
+            {m.mutation_id, Outcome::rewound,
+             "node_rewound: mutation " + std::to_string(m.mutation_id) +
+                 " has other content than the mutation applied under that id; the node reuses ids "
+                 "(restored from an older backup) and must renumber from it above " +
+                 std::to_string(watermark)});
+        break;
+      }
       out.results.push_back({m.mutation_id, Outcome::duplicate, {}});
       continue;
     }
@@ -152,6 +178,7 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
     }
     auto r = apply_in_savepoint(node_id, m);
     if (!r) return fail(r.error());
+    if (auto s = record_digest(node_id, m); !s) return s;
     out.results.push_back(std::move(*r));
     watermark = m.mutation_id;
     last_hlc_ms = static_cast<std::int64_t>(m.hlc.physical_ms());
@@ -197,6 +224,52 @@ Result<MutationResult> SqliteStorage::apply_in_savepoint(std::string_view node_i
   return r;
 }
 
+Result<bool> SqliteStorage::same_as_applied(std::string_view node_id, const IncomingMutation& m) {
+  auto stored = db_.query_one<std::string>(
+      "SELECT digest FROM mutation_digest WHERE node_id = ? AND mutation_id = ?", node_id, m.mutation_id);
+  if (!stored)
+    return fail(
+        stored.error().with_context("reading the digest of mutation " + std::to_string(m.mutation_id)));
+  if (*stored) return **stored == mutation_digest(m);
+  return same_as_applied_before_digests(node_id, m);
+}
+
+// Mutations applied before the hub kept digests (hub schema version 4). A quarantined one kept its
+// payload. An applied sale or return left its order: a sale under that id whose order the hub does
+// not hold is a new one (a sale must never be lost). Other kinds are taken as the same, as before.
+Result<bool> SqliteStorage::same_as_applied_before_digests(std::string_view node_id,
+                                                           const IncomingMutation& m) {
+  auto quarantined = db_.query_one<std::string>(
+      "SELECT payload FROM quarantine WHERE node_id = ? AND mutation_id = ?", node_id, m.mutation_id);
+  if (!quarantined) return fail(quarantined.error());
+  if (*quarantined) return **quarantined == m.payload;
+  if (m.kind != "order.completed" && m.kind != "order.returned") return true;
+  auto doc = jsonr::parse_object(m.payload, "mutation " + std::to_string(m.mutation_id));
+  if (!doc) return false;  // an order that cannot be read was never applied
+  auto order_id = jsonr::str(*doc, "order_id", "order");
+  if (!order_id) return false;
+  auto held = db_.query_one<std::int64_t>("SELECT 1 FROM hub_order WHERE order_id = ? AND origin_node = ?",
+                                          *order_id, node_id);
+  if (!held) return fail(held.error());
+  return held->has_value();
+}
+
+Status SqliteStorage::record_digest(std::string_view node_id, const IncomingMutation& m) {
+  auto stmt = db_.cached("INSERT INTO mutation_digest (node_id, mutation_id, digest) VALUES (?, ?, ?)");
+  if (!stmt) return fail(stmt.error());
+  if (auto s = (*stmt)->bind_all(node_id, m.mutation_id, mutation_digest(m)); !s) return s;
+  if (auto s = (*stmt)->run(); !s)
+    return fail(s.error().with_context("recording the digest of mutation " + std::to_string(m.mutation_id)));
+  return {};
+}
+
+Status SqliteStorage::flag_rewound(std::string_view node_id, std::int64_t mutation_id) {
+  return sql::run(db_,
+                  "UPDATE node SET rewound_mutation_id = ?, rewound_at_ms = COALESCE(rewound_at_ms, ?) "
+                  "WHERE node_id = ?",
+                  "flagging node " + std::string(node_id) + " as rewound", mutation_id, now_ms(), node_id);
+}
+
 Status SqliteStorage::observe_hlc(const proto::NodeStamp& seen) {
   auto current = db_.query_one<std::string>("SELECT hlc FROM hub_clock WHERE singleton = 1");
   if (!current) return fail(current.error());
@@ -234,7 +307,8 @@ Result<std::vector<NodeStatus>> SqliteStorage::list_nodes() {
   auto s = sql::each(
       db_,
       "SELECT n.node_id, n.store_code, n.last_mutation_id, n.last_push_at_ms, n.last_applied_hlc_ms, "
-      "(SELECT COUNT(*) FROM quarantine q WHERE q.node_id = n.node_id) FROM node n ORDER BY n.node_id",
+      "(SELECT COUNT(*) FROM quarantine q WHERE q.node_id = n.node_id), n.rewound_mutation_id, "
+      "n.rewound_at_ms FROM node n ORDER BY n.node_id",
       "listing nodes", [&](const sqlite::Statement& r) -> Status {
         NodeStatus n;
         n.node_id = r.get<std::string>(0);
@@ -245,6 +319,8 @@ Result<std::vector<NodeStatus>> SqliteStorage::list_nodes() {
         if (n.last_push_at_ms) n.since_last_push_ms = now - *n.last_push_at_ms;
         if (n.last_push_at_ms && hlc_ms) n.apply_lag_ms = *n.last_push_at_ms - *hlc_ms;
         n.quarantined = r.get<std::int64_t>(5);
+        n.rewound_mutation_id = r.get<std::optional<std::int64_t>>(6);
+        n.rewound_at_ms = r.get<std::optional<std::int64_t>>(7);
         out.push_back(std::move(n));
         return {};
       });

@@ -76,6 +76,12 @@ class SqliteStorage final : public HubStorage {
   Status apply_batch(std::string_view node_id, const std::vector<IncomingMutation>& batch, PushResult& out,
                      std::optional<std::int64_t>& committed);
   Result<MutationResult> apply_in_savepoint(std::string_view node_id, const IncomingMutation& m);
+  // Reused ids (a node restored from an older backup): mutation_digest rows, written with each
+  // applied or quarantined mutation and compared for ids at or below the watermark.
+  Result<bool> same_as_applied(std::string_view node_id, const IncomingMutation& m);
+  Result<bool> same_as_applied_before_digests(std::string_view node_id, const IncomingMutation& m);
+  Status record_digest(std::string_view node_id, const IncomingMutation& m);
+  Status flag_rewound(std::string_view node_id, std::int64_t mutation_id);
   Status apply_mutation(std::string_view node_id, const IncomingMutation& m);
   Status apply_edge_order(std::string_view node_id, const IncomingMutation& m);
   Status apply_status_change(const IncomingMutation& m);

@@ -151,5 +151,22 @@ TEST(AdminPage, EveryValueIsEscaped) {
   EXPECT_EQ(page.find("http"), std::string::npos) << "no external assets";
 }
 
+TEST(AdminPage, ANodeRestoredFromAnOlderBackupIsShownForATechnician) {
+  AdminPageData data;
+  NodeStatus ok;
+  ok.node_id = "node-ok";
+  NodeStatus rewound;
+  rewound.node_id = "node-rewound";
+  rewound.rewound_mutation_id = 42;
+  rewound.rewound_at_ms = 1'700'000'000'000;
+  data.nodes = {ok, rewound};
+  const std::string page = render_admin_page(data);
+  EXPECT_NE(page.find("<td>rewound: restored from an older backup; needs re-enrollment/renumbering (mutation "
+                      "42)</td>"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("<td>ok</td>"), std::string::npos) << page;
+}
+
 }  // namespace
 }  // namespace storeedge::sync::hub::channels

@@ -4,6 +4,7 @@
 #include "edge/store/catalog.hpp"
 #include "edge/store/gift_cards.hpp"
 #include "edge/store/loyalty.hpp"
+#include "edge/store/pickups.hpp"
 #include "platform/sqlite/transaction.hpp"
 #include "tests/unit/sync_client/sync_fixture.hpp"
 
@@ -243,6 +244,53 @@ TEST_F(PullTest, ABadPayloadIsAClearErrorAndChangesNothing) {
   EXPECT_EQ(applier.apply(bad).value(), ApplyOutcome::ignored);
   ASSERT_TRUE(tx.rollback());
   EXPECT_EQ(count("SELECT COUNT(*) FROM price"), 0);
+}
+
+TEST_F(PullTest, AShipFromStoreOrderArrivesWithItsFulfilmentAndStaysOffThePickupCounter) {
+  hub::OnlineOrder order;
+  order.fulfilment = hub::Fulfilment::ship_from_store;
+  order.store_code = "0001";
+  order.customer_id = "cust-ana";
+  order.lines = {{"100002", 1, 1250}};
+  order.total_cents = 1250;
+  order.tax_cents = 217;
+  auto placed = hub_->place_online_order(order);
+  ASSERT_TRUE(placed) << placed.error().what();
+  auto report = puller().pull();
+  ASSERT_TRUE(report) << report.error().what();
+
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sales_order WHERE order_id = '" + placed->order_id +
+                  "' AND fulfilment = 'ship_from_store'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sales_order WHERE order_id = '" + web_order_id_ +
+                  "' AND fulfilment = 'pickup'"),
+            1);
+  auto pickups = store::open_pickups(db(), "0001");
+  ASSERT_TRUE(pickups) << pickups.error().what();
+  ASSERT_EQ(pickups->size(), 1u);
+  EXPECT_EQ(pickups->front().order_id, web_order_id_);
+  auto shipments = store::open_shipments(db(), "0001");
+  ASSERT_TRUE(shipments) << shipments.error().what();
+  ASSERT_EQ(shipments->size(), 1u);
+  EXPECT_EQ(shipments->front().order_id, placed->order_id);
+}
+
+TEST_F(PullTest, AnOnlineOrderWithAnUnknownFulfilmentIsAClearError) {
+  ChangeApplier applier(db(), clock_, "0001");
+  proto::Change change;
+  change.set_stream(proto::Stream::STREAM_STORE_ORDERS);
+  change.set_key("order:web-drone");
+  change.set_op(proto::Change::UPSERT);
+  change.set_payload(
+      R"({"type":"order","order_id":"web-drone","channel":"web","status":"pending","store_code":"0001",)"
+      R"("currency":"EUR","total":100,"tax":17,"created_at_ms":1,"fulfilment":"drone","lines":[]})");
+  auto tx = sqlite::Transaction::begin(db()).value();
+  auto r = applier.apply(change);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), Errc::invalid_argument);
+  EXPECT_NE(r.error().what().find("unknown fulfilment 'drone'"), std::string::npos) << r.error().what();
+  ASSERT_TRUE(tx.rollback());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sales_order WHERE order_id = 'web-drone'"), 0);
 }
 
 }  // namespace

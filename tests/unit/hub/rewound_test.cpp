@@ -1,0 +1,105 @@
+// A node that reuses mutation ids (its replica restored from an older backup): the hub compares what
+// it applied under an id with what arrives under it, by content, and never acknowledges a different
+// mutation as a duplicate.
+#include "tests/unit/hub/hub_fixture.hpp"
+
+namespace storeedge::sync::hub::testing {
+namespace {
+
+IncomingMutation sale_mutation(std::int64_t id, const std::string& order_id) {
+  return HubTest::mutation("node-n1", id, "order.completed",
+                           HubTest::sale(order_id, kNorth, "node-n1", {{"SKU-A", -1}}));
+}
+
+std::optional<NodeStatus> node_n1(HubStorage& hub) {
+  auto nodes = hub.list_nodes();
+  if (!nodes) return std::nullopt;
+  for (const auto& n : *nodes)
+    if (n.node_id == "node-n1") return n;
+  return std::nullopt;
+}
+
+TEST_F(HubTest, TheSameIdWithOtherContentIsNotADuplicateAndStopsTheBatch) {
+  auto first = hub().apply_push(
+      "node-n1", {sale_mutation(1, "ord-1"), sale_mutation(2, "ord-2"), sale_mutation(3, "ord-3")});
+  ASSERT_TRUE(first) << first.error().what();
+  ASSERT_EQ(first->last_applied_id, 3);
+
+  // Restored after mutation 1: 2 is the same sale again, 3 and 4 are sales made after the restore.
+  auto reused = hub().apply_push(
+      "node-n1", {sale_mutation(2, "ord-2"), sale_mutation(3, "ord-new-3"), sale_mutation(4, "ord-new-4")});
+  ASSERT_TRUE(reused) << reused.error().what();
+  ASSERT_EQ(reused->results.size(), 2u) << "nothing after the reused id is processed";
+  EXPECT_EQ(reused->results[0].outcome, Outcome::duplicate);
+  EXPECT_EQ(reused->results[1].outcome, Outcome::rewound);
+  EXPECT_NE(reused->results[1].reason.find("node_rewound"), std::string::npos) << reused->results[1].reason;
+  ASSERT_TRUE(reused->rewound_id);
+  EXPECT_EQ(*reused->rewound_id, 3);
+  EXPECT_EQ(reused->last_applied_id, 3);
+  EXPECT_EQ(count("hub_order"), 3) << "neither new sale was applied under a reused id";
+  EXPECT_EQ(*hub().stock_level(kNorth, "SKU-A"), -3);
+
+  auto flagged = node_n1(hub());
+  ASSERT_TRUE(flagged);
+  ASSERT_TRUE(flagged->rewound_mutation_id);
+  EXPECT_EQ(*flagged->rewound_mutation_id, 3);
+  EXPECT_TRUE(flagged->rewound_at_ms);
+
+  // Renumbered above the watermark, the two new sales apply.
+  auto renumbered =
+      hub().apply_push("node-n1", {sale_mutation(4, "ord-new-3"), sale_mutation(5, "ord-new-4")});
+  ASSERT_TRUE(renumbered) << renumbered.error().what();
+  for (const auto& r : renumbered->results) EXPECT_EQ(r.outcome, Outcome::applied) << r.reason;
+  EXPECT_EQ(renumbered->last_applied_id, 5);
+  EXPECT_EQ(count("hub_order"), 5);
+
+  // Enrolling again (a technician's re-enrollment) clears the flag.
+  ASSERT_TRUE(hub().register_node("node-n1", kNorth));
+  auto cleared = node_n1(hub());
+  ASSERT_TRUE(cleared);
+  EXPECT_FALSE(cleared->rewound_mutation_id);
+}
+
+TEST_F(HubTest, AQuarantinedMutationReplayedIsADuplicateAndOtherContentUnderItsIdIsNot) {
+  auto bad = mutation("node-n1", 1, "order.completed", R"({"order_id": "broken")");
+  auto first = hub().apply_push("node-n1", {bad});
+  ASSERT_TRUE(first) << first.error().what();
+  ASSERT_EQ(first->results.at(0).outcome, Outcome::rejected);
+
+  auto replay = hub().apply_push("node-n1", {bad});
+  ASSERT_TRUE(replay);
+  EXPECT_EQ(replay->results.at(0).outcome, Outcome::duplicate);
+
+  auto other = hub().apply_push("node-n1", {sale_mutation(1, "ord-other")});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->results.at(0).outcome, Outcome::rewound);
+  EXPECT_EQ(count("hub_order"), 0);
+}
+
+TEST_F(HubTest, SalesAppliedBeforeTheHubKeptDigestsAreComparedByTheirOrder) {
+  ASSERT_TRUE(hub().apply_push("node-n1", {sale_mutation(1, "ord-1"), sale_mutation(2, "ord-2")}));
+  ASSERT_TRUE(hub().db().exec("DELETE FROM mutation_digest"));  // as pushed by a hub before version 4
+
+  auto same = hub().apply_push("node-n1", {sale_mutation(1, "ord-1")});
+  ASSERT_TRUE(same) << same.error().what();
+  EXPECT_EQ(same->results.at(0).outcome, Outcome::duplicate);
+
+  auto other = hub().apply_push("node-n1", {sale_mutation(2, "ord-after-restore")});
+  ASSERT_TRUE(other) << other.error().what();
+  EXPECT_EQ(other->results.at(0).outcome, Outcome::rewound) << "a sale the hub does not hold is new";
+  EXPECT_EQ(count("hub_order"), 2);
+}
+
+TEST_F(HubTest, AnotherNodesIdsAreNotComparedWithThisNodes) {
+  ASSERT_TRUE(hub().apply_push("node-n1", {sale_mutation(1, "ord-1")}));
+  auto other = hub().apply_push(
+      "node-n2", {mutation("node-n2", 1, "order.completed", sale("ord-n2-1", kNorth, "node-n2", {}))});
+  ASSERT_TRUE(other) << other.error().what();
+  EXPECT_EQ(other->results.at(0).outcome, Outcome::applied);
+  auto again = hub().apply_push("node-n1", {sale_mutation(1, "ord-1")});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->results.at(0).outcome, Outcome::duplicate);
+}
+
+}  // namespace
+}  // namespace storeedge::sync::hub::testing

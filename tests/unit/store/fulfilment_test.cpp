@@ -1,0 +1,111 @@
+// An online order's fulfilment (replica schema version 7): pickups are what the counter hands over,
+// ship-from-store orders have their own list and are never handed over at the counter.
+#include <gtest/gtest.h>
+
+#include "edge/store/pickups.hpp"
+#include "edge/store/replica.hpp"
+#include "platform/sqlite/migrations.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace storeedge::store {
+namespace {
+
+class FulfilmentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    clock_.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
+    auto r = Replica::open(dir_ / "replica.db", clock_);
+    ASSERT_TRUE(r) << r.error().what();
+    replica_.emplace(std::move(*r));
+  }
+  sqlite::Database& db() { return replica_->db(); }
+  std::int64_t count(const std::string& sql) { return db().query_one<std::int64_t>(sql).value().value(); }
+
+  // An online order as the puller writes it (sync/client/change_apply.cpp).
+  void online_order(const std::string& id, const std::string& fulfilment, const std::string& status,
+                    std::int64_t created) {
+    ASSERT_TRUE(db().exec(
+        "INSERT INTO sales_order (order_id, kind, channel, status, store_code, customer_id, currency, "
+        "total_cents, tax_cents, created_at_ms, fulfilment) VALUES ('" +
+        id + "', 'sale', 'web', '" + status + "', '0042', 'cust-ana', 'EUR', 2598, 451, " +
+        std::to_string(created) + ", '" + fulfilment + "')"));
+  }
+
+  test::TempDir dir_;
+  ManualClock clock_;
+  std::optional<Replica> replica_;
+};
+
+std::vector<std::string> ids(const Result<std::vector<Pickup>>& list) {
+  std::vector<std::string> out;
+  if (list)
+    for (const auto& p : *list) out.push_back(p.order_id);
+  return out;
+}
+
+TEST_F(FulfilmentTest, PickupsAndShipmentsAreListedApart) {
+  online_order("web-pick", "pickup", "pending", 1'000);
+  online_order("web-ship-1", "ship_from_store", "pending", 2'000);
+  online_order("web-ship-2", "ship_from_store", "ready_for_pickup", 3'000);
+  online_order("web-ship-done", "ship_from_store", "collected", 4'000);
+
+  auto pickups = open_pickups(db(), "0042");
+  ASSERT_TRUE(pickups) << pickups.error().what();
+  EXPECT_EQ(ids(pickups), std::vector<std::string>{"web-pick"});
+  EXPECT_EQ(pickups->front().fulfilment, "pickup");
+
+  auto shipments = open_shipments(db(), "0042");
+  ASSERT_TRUE(shipments) << shipments.error().what();
+  EXPECT_EQ(ids(shipments), (std::vector<std::string>{"web-ship-1", "web-ship-2"}));
+  EXPECT_EQ(shipments->front().fulfilment, "ship_from_store");
+}
+
+TEST_F(FulfilmentTest, AShipFromStoreOrderIsNotHandedOverAtTheCounter) {
+  online_order("web-ship", "ship_from_store", "pending", 1'000);
+  const auto outbox = count("SELECT COUNT(*) FROM outbox");
+  auto ready = mark_pickup_ready(db(), "0042", "web-ship", "till-01", clock_);
+  ASSERT_FALSE(ready);
+  EXPECT_EQ(ready.error().kind(), Errc::conflict);
+  EXPECT_NE(ready.error().message().find("ship_from_store"), std::string::npos) << ready.error().message();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), outbox) << "a refusal queues nothing";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sales_order WHERE order_id = 'web-ship' AND status = 'pending'"), 1);
+}
+
+TEST_F(FulfilmentTest, TheReplicaRefusesAnUnknownFulfilment) {
+  EXPECT_FALSE(db().exec(
+      "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, total_cents, "
+      "tax_cents, created_at_ms, fulfilment) VALUES ('web-x', 'sale', 'web', 'pending', '0042', 'EUR', 1, 0, "
+      "1, 'drone')"));
+}
+
+TEST(FulfilmentMigration, OnlineOrdersAlreadyInAReplicaStayPickupsAndTheTillsOwnSalesHaveNone) {
+  test::TempDir dir;
+  {
+    auto db = sqlite::Database::open(dir / "replica.db");
+    ASSERT_TRUE(db) << db.error().what();
+    ASSERT_TRUE(sqlite::migrate(*db, migrations().first(6)));  // a replica of the version before
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, total_cents, "
+        "tax_cents, created_at_ms) VALUES ('web-old', 'sale', 'web', 'pending', '0042', 'EUR', 1, 0, 1), "
+        "('pos-old', 'sale', 'pos', 'completed', '0042', 'EUR', 1, 0, 1)"));
+  }
+  ManualClock clock;
+  clock.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
+  auto replica = Replica::open(dir / "replica.db", clock);
+  ASSERT_TRUE(replica) << replica.error().what();
+  EXPECT_EQ(replica->schema_version(), latest_schema_version());
+  auto& db = replica->db();
+  EXPECT_EQ(
+      db.query_one<std::string>("SELECT fulfilment FROM sales_order WHERE order_id = 'web-old'").value(),
+      "pickup");
+  EXPECT_EQ(db.query_one<std::int64_t>("SELECT COUNT(*) FROM sales_order WHERE order_id = 'pos-old' AND "
+                                       "fulfilment IS NULL")
+                .value(),
+            1);
+  auto pickups = open_pickups(db, "0042");
+  ASSERT_TRUE(pickups) << pickups.error().what();
+  EXPECT_EQ(ids(pickups), std::vector<std::string>{"web-old"});
+}
+
+}  // namespace
+}  // namespace storeedge::store
