@@ -19,6 +19,7 @@
 #include "edge/store/catalog.hpp"
 #include "edge/store/demo_data.hpp"
 #include "edge/store/replica.hpp"
+#include "platform/allocator.hpp"
 #include "platform/clock.hpp"
 #include "platform/sqlite/transaction.hpp"
 
@@ -227,5 +228,6 @@ int run(int argc, char** argv) {
 }  // namespace storeedge::bench
 
 int main(int argc, char** argv) {
+  storeedge::keep_freed_heap_for_reuse();  // as storeedged does (platform/allocator.hpp)
   return storeedge::bench::run(argc, argv);
 }
