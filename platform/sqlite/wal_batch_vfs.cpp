@@ -1,5 +1,7 @@
 #include "platform/sqlite/wal_batch_vfs.hpp"
 
+#include "platform/sqlite/vfs_shim.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -25,10 +27,9 @@ std::atomic<std::int64_t> g_os_writes{0};
 sqlite3_vfs g_vfs{};
 sqlite3_vfs* g_real = nullptr;
 
-// Our file object: SQLite allocates szOsFile bytes; the real VFS's file lives right after ours.
+// Our file object (vfs_shim.hpp's layout): the wrapped VFS's file lives right after it.
 struct BatchFile {
-  sqlite3_file base;
-  sqlite3_file* real;
+  vfs_shim::ShimFile head;
   bool wal;
   // WAL files only: bytes appended but not yet written, starting at file offset `start`.
   std::vector<unsigned char>* gathered;
@@ -39,12 +40,8 @@ struct BatchFile {
 BatchFile* file_of(sqlite3_file* f) {
   return reinterpret_cast<BatchFile*>(f);
 }
-sqlite3_file* real_of(sqlite3_file* f) {
-  return file_of(f)->real;
-}
-const sqlite3_io_methods* real_methods(sqlite3_file* f) {
-  return real_of(f)->pMethods;
-}
+using vfs_shim::real_methods;
+using vfs_shim::real_of;
 
 // Writes what is gathered. On failure the bytes are dropped: SQLite sees the error on the call
 // that asked for the flush and rolls the transaction back, as it would after a failed write.
@@ -111,133 +108,46 @@ int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
   return real_methods(f)->xFileSize(real_of(f), size);
 }
-int x_lock(sqlite3_file* f, int level) {
-  return real_methods(f)->xLock(real_of(f), level);
-}
-int x_unlock(sqlite3_file* f, int level) {
-  return real_methods(f)->xUnlock(real_of(f), level);
-}
-int x_check_reserved_lock(sqlite3_file* f, int* out) {
-  return real_methods(f)->xCheckReservedLock(real_of(f), out);
-}
 int x_file_control(sqlite3_file* f, int op, void* arg) {
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
   return real_methods(f)->xFileControl(real_of(f), op, arg);
 }
-int x_sector_size(sqlite3_file* f) {
-  return real_methods(f)->xSectorSize(real_of(f));
+// One method table per io_methods version of the wrapped file: forwarding, but for the WAL's writes
+// and what must see them first.
+sqlite3_io_methods batching_methods(int version) {
+  sqlite3_io_methods m = vfs_shim::forwarding_methods(version);
+  m.xClose = x_close;
+  m.xRead = x_read;
+  m.xWrite = x_write;
+  m.xTruncate = x_truncate;
+  m.xSync = x_sync;
+  m.xFileSize = x_file_size;
+  m.xFileControl = x_file_control;
+  return m;
 }
-int x_device_characteristics(sqlite3_file* f) {
-  return real_methods(f)->xDeviceCharacteristics(real_of(f));
-}
-int x_shm_map(sqlite3_file* f, int page, int page_size, int extend, void volatile** out) {
-  return real_methods(f)->xShmMap(real_of(f), page, page_size, extend, out);
-}
-int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
-  return real_methods(f)->xShmLock(real_of(f), offset, n, flags);
-}
-void x_shm_barrier(sqlite3_file* f) {
-  real_methods(f)->xShmBarrier(real_of(f));
-}
-int x_shm_unmap(sqlite3_file* f, int delete_flag) {
-  return real_methods(f)->xShmUnmap(real_of(f), delete_flag);
-}
-int x_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
-  return real_methods(f)->xFetch(real_of(f), offset, amount, out);
-}
-int x_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* p) {
-  return real_methods(f)->xUnfetch(real_of(f), offset, p);
-}
+const sqlite3_io_methods kMethodsV1 = batching_methods(1);
+const sqlite3_io_methods kMethodsV2 = batching_methods(2);
+const sqlite3_io_methods kMethodsV3 = batching_methods(3);
 
-// One method table per io_methods version, so SQLite only calls what the real file supports.
-constexpr sqlite3_io_methods make_methods(int version) {
-  return sqlite3_io_methods{version,
-                            x_close,
-                            x_read,
-                            x_write,
-                            x_truncate,
-                            x_sync,
-                            x_file_size,
-                            x_lock,
-                            x_unlock,
-                            x_check_reserved_lock,
-                            x_file_control,
-                            x_sector_size,
-                            x_device_characteristics,
-                            version >= 2 ? x_shm_map : nullptr,
-                            version >= 2 ? x_shm_lock : nullptr,
-                            version >= 2 ? x_shm_barrier : nullptr,
-                            version >= 2 ? x_shm_unmap : nullptr,
-                            version >= 3 ? x_fetch : nullptr,
-                            version >= 3 ? x_unfetch : nullptr};
-}
-constexpr sqlite3_io_methods kMethodsV1 = make_methods(1);
-constexpr sqlite3_io_methods kMethodsV2 = make_methods(2);
-constexpr sqlite3_io_methods kMethodsV3 = make_methods(3);
-
-int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
+int x_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
   BatchFile* file = file_of(f);
-  file->real = reinterpret_cast<sqlite3_file*>(file + 1);
-  file->real->pMethods = nullptr;
   file->wal = (flags & SQLITE_OPEN_WAL) != 0;
   file->gathered = nullptr;
   file->start = 0;
   file->commit_frame_next = false;
-  const int rc = g_real->xOpen(g_real, name, file->real, flags, out_flags);
-  if (rc != SQLITE_OK) {
-    // SQLite calls xClose only when pMethods is set; ours stays unset, so close the real one here.
-    if (file->real->pMethods != nullptr) file->real->pMethods->xClose(file->real);
-    f->pMethods = nullptr;
+  if (const int rc = vfs_shim::open_wrapped(vfs, sizeof(BatchFile), name, f, flags, out_flags);
+      rc != SQLITE_OK)
     return rc;
-  }
   if (file->wal) {
     file->gathered = new (std::nothrow) std::vector<unsigned char>();
     if (file->gathered == nullptr) {
-      file->real->pMethods->xClose(file->real);
-      f->pMethods = nullptr;
+      real_methods(f)->xClose(real_of(f));
       return SQLITE_NOMEM;
     }
   }
-  const int version = file->real->pMethods->iVersion;
+  const int version = real_methods(f)->iVersion;
   f->pMethods = version >= 3 ? &kMethodsV3 : version == 2 ? &kMethodsV2 : &kMethodsV1;
   return SQLITE_OK;
-}
-
-int x_delete(sqlite3_vfs*, const char* name, int sync_dir) {
-  return g_real->xDelete(g_real, name, sync_dir);
-}
-int x_access(sqlite3_vfs*, const char* name, int flags, int* out) {
-  return g_real->xAccess(g_real, name, flags, out);
-}
-int x_full_pathname(sqlite3_vfs*, const char* name, int size, char* out) {
-  return g_real->xFullPathname(g_real, name, size, out);
-}
-void* x_dl_open(sqlite3_vfs*, const char* name) {
-  return g_real->xDlOpen(g_real, name);
-}
-void x_dl_error(sqlite3_vfs*, int size, char* out) {
-  g_real->xDlError(g_real, size, out);
-}
-void (*x_dl_sym(sqlite3_vfs*, void* handle, const char* symbol))(void) {
-  return g_real->xDlSym(g_real, handle, symbol);
-}
-void x_dl_close(sqlite3_vfs*, void* handle) {
-  g_real->xDlClose(g_real, handle);
-}
-int x_randomness(sqlite3_vfs*, int size, char* out) {
-  return g_real->xRandomness(g_real, size, out);
-}
-int x_sleep(sqlite3_vfs*, int micros) {
-  return g_real->xSleep(g_real, micros);
-}
-int x_current_time(sqlite3_vfs*, double* out) {
-  return g_real->xCurrentTime(g_real, out);
-}
-int x_get_last_error(sqlite3_vfs*, int size, char* out) {
-  return g_real->xGetLastError(g_real, size, out);
-}
-int x_current_time_int64(sqlite3_vfs*, sqlite3_int64* out) {
-  return g_real->xCurrentTimeInt64(g_real, out);
 }
 
 }  // namespace
@@ -248,23 +158,7 @@ const char* wal_batch_vfs_name() {
   std::call_once(once, [] {
     g_real = sqlite3_vfs_find(nullptr);
     if (g_real == nullptr) return;  // no default VFS: Database::open reports the missing VFS
-    g_vfs.iVersion = 2;
-    g_vfs.szOsFile = static_cast<int>(sizeof(BatchFile)) + g_real->szOsFile;
-    g_vfs.mxPathname = g_real->mxPathname;
-    g_vfs.zName = "storeedge-wal-batch";
-    g_vfs.xOpen = x_open;
-    g_vfs.xDelete = x_delete;
-    g_vfs.xAccess = x_access;
-    g_vfs.xFullPathname = x_full_pathname;
-    g_vfs.xDlOpen = x_dl_open;
-    g_vfs.xDlError = x_dl_error;
-    g_vfs.xDlSym = x_dl_sym;
-    g_vfs.xDlClose = x_dl_close;
-    g_vfs.xRandomness = x_randomness;
-    g_vfs.xSleep = x_sleep;
-    g_vfs.xCurrentTime = x_current_time;
-    g_vfs.xGetLastError = x_get_last_error;
-    g_vfs.xCurrentTimeInt64 = x_current_time_int64;
+    vfs_shim::fill_forwarding_vfs(g_vfs, g_real, sizeof(BatchFile), "storeedge-wal-batch", &g_real, x_open);
     if (sqlite3_vfs_register(&g_vfs, 0) == SQLITE_OK) name = g_vfs.zName;
   });
   return name;
