@@ -1,5 +1,9 @@
 #include "sync/hub/channel_requests.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <optional>
 #include <set>
 
 #include <boost/json.hpp>
@@ -70,6 +74,40 @@ class Fields {
     }
     return std::optional<std::vector<std::string>>(std::move(out));
   }
+  // Readers into a destination. The first failure is kept and later reads do nothing, so a parser
+  // reads every field in turn and asks `done()` once.
+  void into(std::string_view key, std::string& out) { keep(str(key), out); }
+  void into(std::string_view key, std::optional<std::string>& out) { keep(opt_str(key), out); }
+  void into(std::string_view key, std::optional<bool>& out) { keep(opt_bool(key), out); }
+  void into(std::string_view key, std::optional<std::vector<std::string>>& out) {
+    keep(opt_strings(key), out);
+  }
+  // An integer no smaller than `min`.
+  void into(std::string_view key, std::int64_t& out, std::int64_t min) {
+    keep(i64(key), out);
+    if (!error_ && out < min)
+      error_ =
+          bad(key, min == 0 ? "must not be negative" : "must be at least " + std::to_string(min)).value();
+  }
+  // A string that is one of `allowed`.
+  void one_of(std::string_view key, std::string& out, std::initializer_list<std::string_view> allowed) {
+    keep(str(key), out);
+    if (error_ || std::find(allowed.begin(), allowed.end(), out) != allowed.end()) return;
+    std::string list;  // "a, b or c"
+    std::size_t i = 0;
+    for (auto a : allowed) {
+      if (i > 0) list += i + 1 == allowed.size() ? " or " : ", ";
+      list += a;
+      ++i;
+    }
+    error_ = bad(key, "must be " + list + ", got '" + out + "'").value();
+  }
+  // The first failure of the readers above, or else no_others().
+  Status done() const {
+    if (error_) return fail(*error_);
+    return no_others();
+  }
+
   // Fails naming the first field that no reader asked for.
   Status no_others() const {
     for (const auto& [k, v] : o_) {
@@ -84,9 +122,20 @@ class Fields {
     return fail(Errc::invalid_argument, what_ + ": field '" + std::string(key) + "' " + std::string(must));
   }
 
+  template <class T>
+  void keep(Result<T> r, T& out) {
+    if (error_) return;
+    if (r) {
+      out = std::move(*r);
+    } else {
+      error_ = r.error();
+    }
+  }
+
   const json::object& o_;
   std::string what_;
   std::set<std::string, std::less<>> asked_;
+  std::optional<Error> error_;
 };
 
 // The objects of the array `key` of a load body, which has no other fields.
@@ -172,31 +221,25 @@ Result<OnlineOrder> parse_order(std::string_view body) {
 Result<StatusRequest> parse_status(std::string_view body) {
   CH_TRY(o, jsonr::parse_object(body, "status change"));
   Fields f(o, "status change");
-  CH_TRY(id, f.str("order_id"));
-  CH_TRY(status, f.str("status"));
-  if (auto s = f.no_others(); !s) return fail(s.error());
-  return StatusRequest{id, status};
+  StatusRequest r;
+  f.into("order_id", r.order_id);
+  f.into("status", r.status);
+  if (auto s = f.done(); !s) return fail(s.error());
+  return r;
 }
 
 Result<CustomerUpdate> parse_customer(std::string_view body) {
   CH_TRY(o, jsonr::parse_object(body, "customer"));
   Fields f(o, "customer");
   CustomerUpdate u;
-  CH_TRY(id, f.str("customer_id"));
-  u.customer_id = id;
-  CH_TRY(name, f.opt_str("name"));
-  u.name = name;
-  CH_TRY(email, f.opt_str("email"));
-  u.email = email;
-  CH_TRY(phone, f.opt_str("phone"));
-  u.phone = phone;
-  CH_TRY(consent, f.opt_bool("marketing_consent"));
-  u.marketing_consent = consent;
-  CH_TRY(cards, f.opt_strings("cards"));
-  u.cards = cards;
-  CH_TRY(region, f.opt_str("home_region"));
-  u.home_region = region;
-  if (auto s = f.no_others(); !s) return fail(s.error());
+  f.into("customer_id", u.customer_id);
+  f.into("name", u.name);
+  f.into("email", u.email);
+  f.into("phone", u.phone);
+  f.into("marketing_consent", u.marketing_consent);
+  f.into("cards", u.cards);
+  f.into("home_region", u.home_region);
+  if (auto s = f.done(); !s) return fail(s.error());
   return u;
 }
 
@@ -204,19 +247,11 @@ Result<LoyaltyEntry> parse_loyalty_entry(std::string_view body) {
   CH_TRY(o, jsonr::parse_object(body, "loyalty entry"));
   Fields f(o, "loyalty entry");
   LoyaltyEntry e;
-  CH_TRY(id, f.str("entry_id"));
-  e.entry_id = id;
-  CH_TRY(customer, f.str("customer_id"));
-  e.customer_id = customer;
-  CH_TRY(points, f.i64("points"));
-  e.points = points;
-  CH_TRY(kind, f.str("kind"));
-  if (kind != "earn" && kind != "redeem" && kind != "refund" && kind != "adjust") {
-    return fail(Errc::invalid_argument,
-                "loyalty entry: field 'kind' must be earn, redeem, refund or adjust, got '" + kind + "'");
-  }
-  e.kind = kind;
-  if (auto s = f.no_others(); !s) return fail(s.error());
+  f.into("entry_id", e.entry_id);
+  f.into("customer_id", e.customer_id);
+  f.into("points", e.points, INT64_MIN);
+  f.one_of("kind", e.kind, {"earn", "redeem", "refund", "adjust"});
+  if (auto s = f.done(); !s) return fail(s.error());
   return e;
 }
 
@@ -224,14 +259,10 @@ Result<OfflineAllowance> parse_allowance(std::string_view body) {
   CH_TRY(o, jsonr::parse_object(body, "allowance"));
   Fields f(o, "allowance");
   OfflineAllowance a;
-  CH_TRY(store, f.str("store_code"));
-  a.store_code = store;
-  CH_TRY(customer, f.str("customer_id"));
-  a.customer_id = customer;
-  CH_TRY(limit, f.i64("limit_points"));
-  if (limit < 0) return fail(Errc::invalid_argument, "allowance: field 'limit_points' must not be negative");
-  a.limit_points = limit;
-  if (auto s = f.no_others(); !s) return fail(s.error());
+  f.into("store_code", a.store_code);
+  f.into("customer_id", a.customer_id);
+  f.into("limit_points", a.limit_points, 0);
+  if (auto s = f.done(); !s) return fail(s.error());
   return a;
 }
 
@@ -239,14 +270,10 @@ Result<GiftCardIssue> parse_gift_card_issue(std::string_view body) {
   CH_TRY(o, jsonr::parse_object(body, "gift card"));
   Fields f(o, "gift card");
   GiftCardIssue g;
-  CH_TRY(card, f.str("card_id"));
-  g.card_id = card;
-  CH_TRY(currency, f.str("currency"));
-  g.currency = currency;
-  CH_TRY(amount, f.i64("amount_cents"));
-  if (amount < 0) return fail(Errc::invalid_argument, "gift card: field 'amount_cents' must not be negative");
-  g.amount_cents = amount;
-  if (auto s = f.no_others(); !s) return fail(s.error());
+  f.into("card_id", g.card_id);
+  f.into("currency", g.currency);
+  f.into("amount_cents", g.amount_cents, 0);
+  if (auto s = f.done(); !s) return fail(s.error());
   return g;
 }
 
@@ -254,45 +281,32 @@ Result<GiftCardEntry> parse_gift_card_load(std::string_view body) {
   CH_TRY(o, jsonr::parse_object(body, "gift card load"));
   Fields f(o, "gift card load");
   GiftCardEntry e;
-  CH_TRY(id, f.str("entry_id"));
-  e.entry_id = id;
-  CH_TRY(card, f.str("card_id"));
-  e.card_id = card;
-  CH_TRY(amount, f.i64("amount_cents"));
-  if (amount <= 0)
-    return fail(Errc::invalid_argument, "gift card load: field 'amount_cents' must be positive");
-  e.amount_cents = amount;
+  f.into("entry_id", e.entry_id);
+  f.into("card_id", e.card_id);
+  f.into("amount_cents", e.amount_cents, 1);
   e.kind = "load";
-  if (auto s = f.no_others(); !s) return fail(s.error());
+  if (auto s = f.done(); !s) return fail(s.error());
   return e;
 }
 
 Result<GiftCardStatusRequest> parse_gift_card_status(std::string_view body) {
   CH_TRY(o, jsonr::parse_object(body, "gift card status"));
   Fields f(o, "gift card status");
-  CH_TRY(card, f.str("card_id"));
-  CH_TRY(status, f.str("status"));
-  if (status != "active" && status != "blocked") {
-    return fail(Errc::invalid_argument,
-                "gift card status: field 'status' must be active or blocked, got '" + status + "'");
-  }
-  if (auto s = f.no_others(); !s) return fail(s.error());
-  return GiftCardStatusRequest{card, status};
+  GiftCardStatusRequest r;
+  f.into("card_id", r.card_id);
+  f.one_of("status", r.status, {"active", "blocked"});
+  if (auto s = f.done(); !s) return fail(s.error());
+  return r;
 }
 
 Result<GiftCardAllowance> parse_gift_card_allowance(std::string_view body) {
   CH_TRY(o, jsonr::parse_object(body, "gift card allowance"));
   Fields f(o, "gift card allowance");
   GiftCardAllowance a;
-  CH_TRY(store, f.str("store_code"));
-  a.store_code = store;
-  CH_TRY(card, f.str("card_id"));
-  a.card_id = card;
-  CH_TRY(limit, f.i64("limit_cents"));
-  if (limit < 0)
-    return fail(Errc::invalid_argument, "gift card allowance: field 'limit_cents' must not be negative");
-  a.limit_cents = limit;
-  if (auto s = f.no_others(); !s) return fail(s.error());
+  f.into("store_code", a.store_code);
+  f.into("card_id", a.card_id);
+  f.into("limit_cents", a.limit_cents, 0);
+  if (auto s = f.done(); !s) return fail(s.error());
   return a;
 }
 
