@@ -97,6 +97,33 @@ class EdgeDaemonTest : public ::testing::Test {
     return boost::json::parse(r->body).as_object();
   }
 
+  // POSTs to the local API; a non-2xx reply fails the test (saying so if storeedged died) and gives {}.
+  boost::json::object post(const std::string& path, const boost::json::object& body) {
+    auto r = http::request("127.0.0.1", port_, "POST", path, boost::json::serialize(body));
+    EXPECT_TRUE(r && r->status / 100 == 2)
+        << path << " -> " << (r ? r->body : r.error().what())
+        << (daemon_->running() ? "" : "\nstoreedged died:\n" + daemon_->stderr_text());
+    return r && r->status / 100 == 2 ? boost::json::parse(r->body).as_object() : boost::json::object{};
+  }
+
+  // `count` cash sales of one `ean` each through the local API: the order ids the till acknowledged.
+  std::set<std::string> sell_cash(const std::string& ean, int count) {
+    std::set<std::string> ids;
+    for (int i = 0; i < count; ++i) {
+      auto cart = post("/api/v1/carts", {});
+      const auto id = cart["cart_id"];
+      cart = post("/api/v1/cart/scan", {{"cart_id", id}, {"code", ean}});
+      if (!cart.contains("totals")) break;  // post() has failed the test
+      const auto total = cart["totals"].as_object()["total_cents"].as_int64();
+      post("/api/v1/cart/tender", {{"cart_id", id}, {"kind", "cash"}, {"amount_cents", total}});
+      auto done = post("/api/v1/cart/complete", {{"cart_id", id}});
+      if (!done.contains("order_id")) break;
+      ids.insert(std::string(done["order_id"].as_string()));
+    }
+    EXPECT_EQ(ids.size(), static_cast<std::size_t>(count));
+    return ids;
+  }
+
   TempDir dir_;
   std::unique_ptr<Process> daemon_;
   std::uint16_t port_ = 0;

@@ -91,28 +91,8 @@ class SyncFaultsTest : public EdgeDaemonTest {
     ASSERT_TRUE(daemon_->wait_for(10s));
   }
 
-  boost::json::object post(const std::string& path, const boost::json::object& body) {
-    auto r = http::request("127.0.0.1", port_, "POST", path, boost::json::serialize(body));
-    EXPECT_TRUE(r && r->status / 100 == 2)
-        << path << " -> " << (r ? r->body : r.error().what())
-        << (daemon_->running() ? "" : "\nstoreedged died:\n" + daemon_->stderr_text());
-    return r && r->status / 100 == 2 ? boost::json::parse(r->body).as_object() : boost::json::object{};
-  }
-
   // `n` cash sales through the local API; the ids of those the till acknowledged join acked_.
-  void sell(int n) {
-    for (int i = 0; i < n; ++i) {
-      auto cart = post("/api/v1/carts", {});
-      const auto id = cart["cart_id"];
-      cart = post("/api/v1/cart/scan", {{"cart_id", id}, {"code", ean_}});
-      ASSERT_TRUE(cart.contains("totals"));
-      const auto total = cart["totals"].as_object()["total_cents"].as_int64();
-      post("/api/v1/cart/tender", {{"cart_id", id}, {"kind", "cash"}, {"amount_cents", total}});
-      auto done = post("/api/v1/cart/complete", {{"cart_id", id}});
-      ASSERT_TRUE(done.contains("order_id"));
-      acked_.insert(std::string(done["order_id"].as_string()));
-    }
-  }
+  void sell(int n) { acked_.merge(sell_cash(ean_, n)); }
 
   // Sells one sale at a time until every fault rule was met (each pending sale makes a push);
   // bounded, and the caller checks rules_left().

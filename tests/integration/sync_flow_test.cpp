@@ -27,12 +27,6 @@ class SyncFlowTest : public EdgeDaemonTest {
         << hub->stderr_text();
     return hub;
   }
-
-  boost::json::object post(const std::string& path, const boost::json::object& body) {
-    auto r = http::request("127.0.0.1", port_, "POST", path, boost::json::serialize(body));
-    EXPECT_TRUE(r && r->status / 100 == 2) << path << " -> " << (r ? r->body : r.error().what());
-    return r ? boost::json::parse(r->body).as_object() : boost::json::object{};
-  }
 };
 
 TEST_F(SyncFlowTest, SalesMadeWhileTheHubIsDownArriveExactlyOnce) {
@@ -66,16 +60,7 @@ TEST_F(SyncFlowTest, SalesMadeWhileTheHubIsDownArriveExactlyOnce) {
   }
   start();
 
-  std::set<std::string> acknowledged;
-  for (int i = 0; i < kSales; ++i) {
-    auto cart = post("/api/v1/carts", {});
-    const auto id = cart["cart_id"];
-    cart = post("/api/v1/cart/scan", {{"cart_id", id}, {"code", ean}});
-    const auto total = cart["totals"].as_object()["total_cents"].as_int64();
-    post("/api/v1/cart/tender", {{"cart_id", id}, {"kind", "cash"}, {"amount_cents", total}});
-    auto done = post("/api/v1/cart/complete", {{"cart_id", id}});
-    acknowledged.insert(std::string(done["order_id"].as_string()));
-  }
+  const std::set<std::string> acknowledged = sell_cash(ean, kSales);
   ASSERT_EQ(acknowledged.size(), static_cast<std::size_t>(kSales));
   EXPECT_EQ(health()["sync"].as_object()["enrolled"], false) << "the hub is down: nothing can enroll yet";
 

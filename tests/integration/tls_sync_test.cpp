@@ -65,25 +65,7 @@ class TlsSyncTest : public EdgeDaemonTest {
 
   boost::json::object sync_state() { return health()["sync"].as_object(); }
 
-  std::set<std::string> sell(int count) {
-    std::set<std::string> ids;
-    for (int i = 0; i < count; ++i) {
-      auto cart = post("/api/v1/carts", {});
-      const auto id = cart["cart_id"];
-      cart = post("/api/v1/cart/scan", {{"cart_id", id}, {"code", ean_}});
-      const auto total = cart["totals"].as_object()["total_cents"].as_int64();
-      post("/api/v1/cart/tender", {{"cart_id", id}, {"kind", "cash"}, {"amount_cents", total}});
-      ids.insert(std::string(post("/api/v1/cart/complete", {{"cart_id", id}})["order_id"].as_string()));
-    }
-    EXPECT_EQ(ids.size(), static_cast<std::size_t>(count));
-    return ids;
-  }
-
-  boost::json::object post(const std::string& path, const boost::json::object& body) {
-    auto r = http::request("127.0.0.1", port_, "POST", path, boost::json::serialize(body));
-    EXPECT_TRUE(r && r->status / 100 == 2) << path << " -> " << (r ? r->body : r.error().what());
-    return r ? boost::json::parse(r->body).as_object() : boost::json::object{};
-  }
+  std::set<std::string> sell(int count) { return sell_cash(ean_, count); }
 
   void expect_delivered_once(const std::set<std::string>& acknowledged) {
     hub_->signal(SIGTERM);
