@@ -74,6 +74,11 @@ std::string render_admin_page(const AdminPageData& data) {
     review.push_back(cell(o.order_id) + cell(o.channel) + cell(o.fulfilment) + cell(o.store_code) +
                      cell(o.status) + cell(o.review_reason) + cell(o.total_cents));
   }
+  std::vector<std::string> cards;
+  for (const auto& c : data.gift_cards) {
+    cards.push_back(cell(c.card_id) + cell(c.currency) + cell(c.status) + cell(c.balance_cents) +
+                    cell(c.review_reason));
+  }
   std::string page =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>storehub admin</title>"
       "<style>" +
@@ -87,6 +92,8 @@ std::string render_admin_page(const AdminPageData& data) {
   page += table("Orders for review",
                 {"order", "channel", "fulfilment", "store", "status", "reason", "total (cents)"}, review,
                 "No order needs review.");
+  page += table("Gift cards for review", {"card", "currency", "status", "balance (cents)", "reason"}, cards,
+                "No gift card needs review.");
   return page + "</body></html>\n";
 }
 
@@ -111,6 +118,9 @@ void add_admin_page(http::Server& server, HubStorage& storage, std::vector<std::
     auto review = storage.orders_for_review();
     if (!review) return channels::error_reply(review.error());
     data.review = std::move(*review);
+    auto cards = storage.gift_cards_for_review();
+    if (!cards) return channels::error_reply(cards.error());
+    data.gift_cards = std::move(*cards);
     return http::Response{200, "text/html; charset=utf-8", render_admin_page(data)};
   });
 }

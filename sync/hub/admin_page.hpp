@@ -16,6 +16,7 @@ struct AdminPageData {
   std::vector<NodeStatus> nodes;
   std::vector<QuarantinedMutation> quarantine;
   std::vector<OrderView> review;
+  std::vector<GiftCardView> gift_cards;  // flagged for review
 };
 
 std::string html_escape(std::string_view text);

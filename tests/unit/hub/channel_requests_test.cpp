@@ -168,5 +168,24 @@ TEST(AdminPage, ANodeRestoredFromAnOlderBackupIsShownForATechnician) {
   EXPECT_NE(page.find("<td>ok</td>"), std::string::npos) << page;
 }
 
+TEST(AdminPage, AGiftCardFlaggedForReviewIsListedWithItsReasonAndBalance) {
+  AdminPageData data;
+  GiftCardView card;
+  card.card_id = "6280000000000007";
+  card.currency = "EUR";
+  card.status = "blocked";
+  card.balance_cents = -500;
+  card.needs_review = true;
+  card.review_reason = "redeemed offline while <blocked>";
+  data.gift_cards.push_back(card);
+  const std::string page = render_admin_page(data);
+  EXPECT_NE(page.find("Gift cards for review (1)"), std::string::npos) << page;
+  EXPECT_NE(page.find("<td>6280000000000007</td><td>EUR</td><td>blocked</td><td class=\"num\">-500</td>"
+                      "<td>redeemed offline while &lt;blocked&gt;</td>"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(render_admin_page({}).find("No gift card needs review."), std::string::npos);
+}
+
 }  // namespace
 }  // namespace storeedge::sync::hub::channels
