@@ -73,22 +73,22 @@ struct StoreScope {
 }  // namespace
 
 Status SqliteStorage::append_change(std::string_view stream, std::string_view entity,
-                                    const ChangeScope& scope, std::string_view payload) {
-  auto last = db_.query_one<std::int64_t>("SELECT last_seq FROM stream_seq WHERE stream = ?", stream);
-  if (!last) return fail(last.error());
-  const std::int64_t seq = last->value_or(0) + 1;
+                                    const ChangeScope& scope, std::string_view payload, bool new_entity) {
+  // The stream's next sequence number, taken in one statement (the row exists after the first change).
+  auto next = db_.query_one<std::int64_t>(
+      "INSERT INTO stream_seq (stream, last_seq) VALUES (?, 1) ON CONFLICT (stream) DO UPDATE "
+      "SET last_seq = last_seq + 1 RETURNING last_seq",
+      stream);
   const std::string what = "appending " + std::string(entity) + " to stream " + std::string(stream);
-  if (auto s =
-          sql::run(db_,
-                   "INSERT INTO stream_seq (stream, last_seq) VALUES (?1, ?2) ON CONFLICT (stream) DO UPDATE "
-                   "SET last_seq = excluded.last_seq",
-                   what, stream, seq);
-      !s) {
-    return s;
-  }
-  if (auto s = sql::run(db_, "DELETE FROM change_log WHERE stream = ? AND entity = ?", what, stream, entity);
-      !s) {
-    return s;
+  if (!next) return fail(next.error().with_context(what));
+  if (!*next) return fail(Errc::internal, what + ": no sequence number was returned");
+  const std::int64_t seq = **next;
+  if (!new_entity) {
+    if (auto s =
+            sql::run(db_, "DELETE FROM change_log WHERE stream = ? AND entity = ?", what, stream, entity);
+        !s) {
+      return s;
+    }
   }
   return sql::run(db_,
                   "INSERT INTO change_log (stream, seq, entity, store_code, subject, origin_node, payload) "
@@ -151,7 +151,7 @@ Result<std::int64_t> SqliteStorage::add_stock_move(std::string_view store_code, 
                                                            {"order_id", jsonr::opt(order_id)},
                                                            {"created_at_ms", at}});
   if (auto s = append_change("stock", "move:" + std::to_string(id),
-                             {std::string(store_code), std::nullopt, std::move(origin_node)}, payload);
+                             {std::string(store_code), std::nullopt, std::move(origin_node)}, payload, true);
       !s) {
     return fail(s.error());
   }

@@ -237,7 +237,7 @@ Result<bool> SqliteStorage::insert_loyalty(const LoyaltyEntry& e, std::optional<
                                                            {"node_id", origin_node.value_or("hub")},
                                                            {"created_at_ms", at}});
   if (auto c = append_change("customers", "loyalty:" + e.entry_id, {std::nullopt, e.customer_id, origin_node},
-                             payload);
+                             payload, true);
       !c) {
     return fail(c.error());
   }

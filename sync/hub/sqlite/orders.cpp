@@ -217,7 +217,7 @@ Status SqliteStorage::publish_new_edge_order(const EdgeOrder& order, std::string
   doc += std::to_string(updated_at_ms);
   doc += '}';
   return append_change("store_orders", "order:" + order.order_id,
-                       ChangeScope{order.store_code, std::nullopt, std::string(node_id)}, doc);
+                       ChangeScope{order.store_code, std::nullopt, std::string(node_id)}, doc, true);
 }
 
 Status SqliteStorage::change_order_status(std::string_view order_id, std::string_view to, StatusActor by) {

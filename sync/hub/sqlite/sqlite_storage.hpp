@@ -118,8 +118,10 @@ class SqliteStorage final : public HubStorage {
   Status change_order_status(std::string_view order_id, std::string_view to, StatusActor by);
 
   // change streams (changes.cpp)
+  // `new_entity`: the caller knows no earlier change of `entity` exists (a fresh stock move, a new
+  // order), so there is none to replace; it saves an index probe per change on the push path.
   Status append_change(std::string_view stream, std::string_view entity, const ChangeScope& scope,
-                       std::string_view payload);
+                       std::string_view payload, bool new_entity = false);
   Status resurface_customer(std::string_view customer_id);
   Result<std::int64_t> add_stock_move(std::string_view store_code, std::string_view sku, std::int64_t delta,
                                       std::string_view reason, std::optional<std::string> origin_node,
