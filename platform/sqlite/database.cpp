@@ -100,11 +100,9 @@ Status Database::configure() {
     return fail(Errc::database, std::string("synchronous=") + (durable ? "FULL" : "NORMAL") +
                                     " did not take effect (synchronous is " + *sync + ")");
   }
-  // Statement and savepoint journals (and sorts) in memory: on disk, a savepoint that rolls back one
-  // mutation of a push batch (storehub) spilled the original of every page it touched to a temp file,
-  // one pwrite per page, tens of thousands a second in a drain. What they hold is bounded by what one
-  // statement or savepoint changes.
-  if (auto ok = exec("PRAGMA temp_store=MEMORY"); !ok) return ok;
+  if (impl_->options.journals_in_memory) {
+    if (auto ok = exec("PRAGMA temp_store=MEMORY"); !ok) return ok;
+  }
   if (auto ok = exec("PRAGMA foreign_keys=ON"); !ok) return ok;
   auto fk = query_text("PRAGMA foreign_keys");
   if (!fk) return fail(fk.error());

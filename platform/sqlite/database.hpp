@@ -30,6 +30,11 @@ struct OpenOptions {
   // With the default VFS: write each commit's WAL frames in one system call (wal_batch_vfs.hpp).
   // Benchmarks turn it off for their bare-SQLite reference.
   bool batch_wal_writes = true;
+  // PRAGMA temp_store=MEMORY: statement and savepoint journals (and sorts) never spill to a temp file.
+  // storehub wants it: the savepoint around each mutation of a push batch spilled the original of every
+  // page it touched to a temp file past 64 KiB, one pwrite per page, tens of thousands a second in a
+  // drain. What they hold is bounded by what one statement or savepoint changes.
+  bool journals_in_memory = false;
   // After a commit leaves at least this many frames in the WAL that are not yet copied into the
   // database, that commit runs a PASSIVE checkpoint before returning (SQLite's own default is 1000).
   // 0 turns it off: the owner then calls checkpoint_if_needed() when it is idle, so no commit pays

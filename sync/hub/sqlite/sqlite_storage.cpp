@@ -56,6 +56,7 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem
                                                            const sqlite::OpenOptions& options) {
   sqlite::OpenOptions durable = options;
   durable.durable = true;
+  durable.journals_in_memory = true;  // a savepoint per mutation (sqlite::OpenOptions)
   auto db = sqlite::Database::open(path, durable);
   if (!db) return fail(db.error());
   // A push batch of 500 sales dirties several MiB of pages; SQLite's default 2 MiB cache spilled
