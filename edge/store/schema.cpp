@@ -362,8 +362,6 @@ constexpr std::array kMigrations = {
     sqlite::Migration{4, "fewer pages per sale", kSalePages},
     sqlite::Migration{5, "sync state", kSyncState},
     sqlite::Migration{6, "gift cards", kGiftCards},
-    // Version 7 is the order line layout of a parallel branch; this empty placeholder keeps the
-    // versions 1..N until that branch lands and replaces it.
     sqlite::Migration{7, "order fulfilment", kOrderFulfilment},
 };
 
