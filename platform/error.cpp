@@ -36,6 +36,7 @@ Error Error::with_context(std::string_view context) const& {
 }
 
 Error&& Error::with_context(std::string_view context) && {
+  if (context.empty()) return std::move(*this);
   if (context_.empty()) {
     context_ = std::string(context);
   } else {

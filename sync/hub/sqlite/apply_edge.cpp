@@ -57,23 +57,26 @@ Status SqliteStorage::apply_edge_order(std::string_view node_id, const IncomingM
     return fail(Errc::conflict, "order " + order->order_id +
                                     " is already recorded with different content; orders are immutable");
   }
+  // The order enters the store_orders stream with its row (a flagged one moves on when flagged).
+  auto seq = next_seq("store_orders");
+  if (!seq) return fail(seq.error());
   const std::int64_t now = now_ms();
   if (auto s = sql::run(
           db_,
           "INSERT INTO hub_order (order_id, channel, fulfilment, store_code, origin_node, customer_id, "
-          "status, total_cents, base, created_at_ms, updated_at_ms) "
-          "VALUES (?, ?, 'in_store', ?, ?, ?, 'completed', ?, ?, ?, ?)",
-          "recording order " + order->order_id, order->order_id, order->channel, order->store_code, node_id,
-          order->customer_id, order->total_cents, order->canonical, order->created_at_ms, now);
+          "status, total_cents, base, created_at_ms, updated_at_ms, stream_seq) "
+          "VALUES (?, ?, 'in_store', ?, ?, ?, 'completed', ?, ?, ?, ?, ?)",
+          "", order->order_id, order->channel, order->store_code, node_id, order->customer_id,
+          order->total_cents, order->canonical, order->created_at_ms, now, *seq);
       !s) {
-    return s;
+    return fail(s.error().with_context("recording order " + order->order_id));
   }
   if (auto s = write_order_effects(node_id, *order); !s) return s;
-  // Gift card redeems (gift_cards.cpp) may flag the order for review: then publish it as stored.
+  // Gift card redeems (gift_cards.cpp) may flag the order for review: then publish it again.
   auto flagged = record_order_gift_cards(node_id, *order);
   if (!flagged) return fail(flagged.error());
   if (*flagged) return publish_order(order->order_id);
-  return publish_new_edge_order(*order, node_id, now);
+  return {};
 }
 
 // Stock deltas, loyalty entries and the customer's link to the store.

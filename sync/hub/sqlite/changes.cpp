@@ -65,6 +65,32 @@ WHERE c.stream = ?1 AND c.seq > ?2 AND (c.origin_node IS NULL OR c.origin_node <
 ORDER BY c.seq LIMIT ?8
 )sql";
 
+// The stock and store_orders streams are served from their rows (schema version 6): a store's own
+// rows from its position on, except those its node sent.
+constexpr std::string_view kStockQuery = R"sql(
+SELECT stream_seq, move_id, store_code, sku, delta, reason, order_id, created_at_ms FROM stock_move
+WHERE store_code = ?1 AND stream_seq > ?2 AND (origin_node IS NULL OR origin_node <> ?3)
+ORDER BY stream_seq LIMIT ?4
+)sql";
+
+constexpr std::string_view kStoreOrdersQuery = R"sql(
+SELECT stream_seq, order_id, base, status, fulfilment, needs_review, review_reason, updated_at_ms
+FROM hub_order
+WHERE store_code = ?1 AND stream_seq > ?2 AND (origin_node IS NULL OR origin_node <> ?3)
+ORDER BY stream_seq LIMIT ?4
+)sql";
+
+std::string stock_move_document(const sqlite::Statement& r) {
+  return json::serialize(json::object{{"type", "stock_move"},
+                                      {"hub_move_id", r.get<std::int64_t>(1)},
+                                      {"store_code", r.get<std::string>(2)},
+                                      {"sku", r.get<std::string>(3)},
+                                      {"delta", r.get<std::int64_t>(4)},
+                                      {"reason", r.get<std::string>(5)},
+                                      {"order_id", jsonr::opt(r.get<std::optional<std::string>>(6))},
+                                      {"created_at_ms", r.get<std::int64_t>(7)}});
+}
+
 struct StoreScope {
   std::string region;
   std::string customer_scope;
@@ -72,28 +98,70 @@ struct StoreScope {
 
 }  // namespace
 
-Status SqliteStorage::append_change(std::string_view stream, std::string_view entity,
-                                    const ChangeScope& scope, std::string_view payload, bool new_entity) {
+Result<std::int64_t> SqliteStorage::next_seq(std::string_view stream) {
+  if (seqs_.active) {
+    auto it = seqs_.next.find(stream);
+    if (it == seqs_.next.end()) {
+      auto last = db_.query_one<std::int64_t>("SELECT last_seq FROM stream_seq WHERE stream = ?", stream);
+      if (!last)
+        return fail(last.error().with_context("reading the position of stream " + std::string(stream)));
+      it = seqs_.next.emplace(std::string(stream), last->value_or(0)).first;
+    }
+    return ++it->second;
+  }
   // The stream's next sequence number, taken in one statement (the row exists after the first change).
   auto next = db_.query_one<std::int64_t>(
       "INSERT INTO stream_seq (stream, last_seq) VALUES (?, 1) ON CONFLICT (stream) DO UPDATE "
       "SET last_seq = last_seq + 1 RETURNING last_seq",
       stream);
-  const std::string what = "appending " + std::string(entity) + " to stream " + std::string(stream);
-  if (!next) return fail(next.error().with_context(what));
-  if (!*next) return fail(Errc::internal, what + ": no sequence number was returned");
-  const std::int64_t seq = **next;
-  if (!new_entity) {
-    if (auto s =
-            sql::run(db_, "DELETE FROM change_log WHERE stream = ? AND entity = ?", what, stream, entity);
+  if (!next) return fail(next.error().with_context("advancing stream " + std::string(stream)));
+  if (!*next) return fail(Errc::internal, "advancing stream " + std::string(stream) + ": no sequence number");
+  return **next;
+}
+
+void SqliteStorage::begin_seq_batch() {
+  seqs_.next.clear();
+  seqs_.active = true;
+}
+
+Status SqliteStorage::flush_seq_batch() {
+  for (const auto& [stream, last] : seqs_.next) {
+    if (auto s = sql::run(db_,
+                          "INSERT INTO stream_seq (stream, last_seq) VALUES (?, ?) ON CONFLICT (stream) DO "
+                          "UPDATE SET last_seq = excluded.last_seq",
+                          "saving the position of stream " + stream, stream, last);
         !s) {
       return s;
     }
   }
-  return sql::run(db_,
-                  "INSERT INTO change_log (stream, seq, entity, store_code, subject, origin_node, payload) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  what, stream, seq, entity, scope.store_code, scope.subject, scope.origin_node, payload);
+  return {};
+}
+
+void SqliteStorage::end_seq_batch() {
+  seqs_.active = false;
+  seqs_.next.clear();
+}
+
+Status SqliteStorage::append_change(std::string_view stream, std::string_view entity,
+                                    const ChangeScope& scope, std::string_view payload, bool new_entity) {
+  auto seq = next_seq(stream);
+  if (!seq) return fail(seq.error());
+  const auto what = [&] { return "appending " + std::string(entity) + " to stream " + std::string(stream); };
+  if (!new_entity) {
+    if (auto s = sql::run(db_, "DELETE FROM change_log WHERE stream = ? AND entity = ?", "", stream, entity);
+        !s) {
+      return fail(s.error().with_context(what()));
+    }
+  }
+  if (auto s =
+          sql::run(db_,
+                   "INSERT INTO change_log (stream, seq, entity, store_code, subject, origin_node, payload) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   "", stream, *seq, entity, scope.store_code, scope.subject, scope.origin_node, payload);
+      !s) {
+    return fail(s.error().with_context(what()));
+  }
+  return {};
 }
 
 // Gives every change about a customer a new sequence number, oldest first, so that a store the
@@ -110,16 +178,10 @@ Status SqliteStorage::resurface_customer(std::string_view customer_id) {
       customer_id);
   if (!s) return s;
   for (const std::string& entity : entities) {
-    auto last = db_.query_one<std::int64_t>("SELECT last_seq FROM stream_seq WHERE stream = 'customers'");
-    if (!last) return fail(last.error());
-    const std::int64_t seq = last->value_or(0) + 1;
-    if (auto u = sql::run(db_, "UPDATE stream_seq SET last_seq = ? WHERE stream = 'customers'", "renumbering",
-                          seq);
-        !u) {
-      return u;
-    }
+    auto seq = next_seq("customers");
+    if (!seq) return fail(seq.error());
     if (auto u = sql::run(db_, "UPDATE change_log SET seq = ? WHERE stream = 'customers' AND entity = ?",
-                          "renumbering " + entity, seq, entity);
+                          "renumbering " + entity, *seq, entity);
         !u) {
       return u;
     }
@@ -127,35 +189,22 @@ Status SqliteStorage::resurface_customer(std::string_view customer_id) {
   return {};
 }
 
+// A stock move is its own entry in the stock stream: the row carries its stream position, and pull
+// builds the change from it (no copy in change_log).
 Result<std::int64_t> SqliteStorage::add_stock_move(std::string_view store_code, std::string_view sku,
                                                    std::int64_t delta, std::string_view reason,
                                                    std::optional<std::string> origin_node,
                                                    std::optional<std::string> order_id) {
-  const std::int64_t at = now_ms();
-  if (auto s = sql::run(
-          db_,
-          "INSERT INTO stock_move (store_code, sku, delta, reason, origin_node, order_id, created_at_ms) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?)",
-          "writing stock move of " + std::string(sku), store_code, sku, delta, reason, origin_node, order_id,
-          at);
+  auto seq = next_seq("stock");
+  if (!seq) return fail(seq.error());
+  if (auto s = sql::run(db_,
+                        "INSERT INTO stock_move (store_code, sku, delta, reason, origin_node, order_id, "
+                        "created_at_ms, stream_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "", store_code, sku, delta, reason, origin_node, order_id, now_ms(), *seq);
       !s) {
-    return fail(s.error());
+    return fail(s.error().with_context("writing stock move of " + std::string(sku)));
   }
-  const std::int64_t id = db_.last_insert_rowid();
-  const std::string payload = json::serialize(json::object{{"type", "stock_move"},
-                                                           {"hub_move_id", id},
-                                                           {"store_code", store_code},
-                                                           {"sku", sku},
-                                                           {"delta", delta},
-                                                           {"reason", reason},
-                                                           {"order_id", jsonr::opt(order_id)},
-                                                           {"created_at_ms", at}});
-  if (auto s = append_change("stock", "move:" + std::to_string(id),
-                             {std::string(store_code), std::nullopt, std::move(origin_node)}, payload, true);
-      !s) {
-    return fail(s.error());
-  }
-  return id;
+  return db_.last_insert_rowid();
 }
 
 Result<std::int64_t> SqliteStorage::stock_level(std::string_view store_code, std::string_view sku) {
@@ -205,15 +254,39 @@ Result<PullResult> SqliteStorage::pull(const PullRequest& req) {
     // Rows go straight into the result (no second copy); one row past the budget says `more`.
     const std::size_t first = out.changes.size();
     out.changes.reserve(first + static_cast<std::size_t>(std::min<std::int64_t>(budget + 1, head - *after)));
-    auto q = sql::each(
-        db_, kStreamQuery, "pulling stream " + std::string(stream),
-        [&](const sqlite::Statement& r) -> Status {
-          out.changes.push_back(
-              {std::string(stream), r.get<std::int64_t>(0), r.get<std::string>(1), r.get<std::string>(2)});
-          return {};
-        },
-        stream, *after, req.node_id, req.store_code, stream == "customers" ? 1 : 0, store->customer_scope,
-        store->region, budget + 1);
+    Status q;
+    if (stream == "stock") {
+      q = sql::each(
+          db_, kStockQuery, "pulling stream stock",
+          [&](const sqlite::Statement& r) -> Status {
+            out.changes.push_back({"stock", r.get<std::int64_t>(0),
+                                   "move:" + std::to_string(r.get<std::int64_t>(1)), stock_move_document(r)});
+            return {};
+          },
+          req.store_code, *after, req.node_id, budget + 1);
+    } else if (stream == "store_orders") {
+      q = sql::each(
+          db_, kStoreOrdersQuery, "pulling stream store_orders",
+          [&](const sqlite::Statement& r) -> Status {
+            auto doc = order_document(r.get<std::string>(2), r.get<std::string>(3), r.get<std::string>(4),
+                                      r.get<bool>(5), r.get<std::string>(6), r.get<std::int64_t>(7));
+            if (!doc) return fail(doc.error().with_context("order " + r.get<std::string>(1)));
+            out.changes.push_back(
+                {"store_orders", r.get<std::int64_t>(0), "order:" + r.get<std::string>(1), std::move(*doc)});
+            return {};
+          },
+          req.store_code, *after, req.node_id, budget + 1);
+    } else {
+      q = sql::each(
+          db_, kStreamQuery, "pulling stream " + std::string(stream),
+          [&](const sqlite::Statement& r) -> Status {
+            out.changes.push_back(
+                {std::string(stream), r.get<std::int64_t>(0), r.get<std::string>(1), r.get<std::string>(2)});
+            return {};
+          },
+          stream, *after, req.node_id, req.store_code, stream == "customers" ? 1 : 0, store->customer_scope,
+          store->region, budget + 1);
+    }
     if (!q) return fail(q.error());
     std::int64_t upto = head;
     std::int64_t got = static_cast<std::int64_t>(out.changes.size() - first);

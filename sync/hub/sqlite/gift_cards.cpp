@@ -119,15 +119,10 @@ Status SqliteStorage::publish_gift_card(std::string_view card_id) {
       card_id);
   if (!s) return s;
   for (const std::string& entity : allowances) {
-    if (auto u = sql::run(db_, "UPDATE stream_seq SET last_seq = last_seq + 1 WHERE stream = 'gift_cards'",
-                          "renumbering " + entity);
-        !u) {
-      return u;
-    }
-    if (auto u = sql::run(db_,
-                          "UPDATE change_log SET seq = (SELECT last_seq FROM stream_seq WHERE stream = "
-                          "'gift_cards') WHERE stream = 'gift_cards' AND entity = ?",
-                          "renumbering " + entity, entity);
+    auto seq = next_seq("gift_cards");
+    if (!seq) return fail(seq.error());
+    if (auto u = sql::run(db_, "UPDATE change_log SET seq = ? WHERE stream = 'gift_cards' AND entity = ?",
+                          "renumbering " + entity, *seq, entity);
         !u) {
       return u;
     }

@@ -174,50 +174,32 @@ Result<OrderView> SqliteStorage::order_status(std::string_view order_id) {
   return read_order(order_id);
 }
 
-// The order's current document in the store_orders stream of its store.
-Status SqliteStorage::publish_order(std::string_view order_id) {
-  std::optional<std::pair<json::object, ChangeScope>> doc;
-  auto s = sql::each(
-      db_,
-      "SELECT base, status, fulfilment, needs_review, review_reason, updated_at_ms, store_code, origin_node "
-      "FROM hub_order WHERE order_id = ?",
-      "publishing order",
-      [&](const sqlite::Statement& r) -> Status {
-        auto base = jsonr::parse_object(r.get<std::string>(0), "stored order");
-        if (!base) return fail(Error(Errc::corrupt, base.error().message()));
-        base->emplace("type", "order");
-        (*base)["status"] = r.get<std::string>(1);
-        (*base)["fulfilment"] = r.get<std::string>(2);
-        (*base)["needs_review"] = r.get<bool>(3);
-        (*base)["review_reason"] = r.get<std::string>(4);
-        (*base)["updated_at_ms"] = r.get<std::int64_t>(5);
-        doc.emplace(std::move(*base),
-                    ChangeScope{r.get<std::string>(6), std::nullopt, r.get<std::optional<std::string>>(7)});
-        return {};
-      },
-      order_id);
-  if (!s) return s;
-  if (!doc) return fail(Errc::not_found, "no order " + std::string(order_id));
-  return append_change("store_orders", "order:" + std::string(order_id), doc->second,
-                       json::serialize(doc->first));
+Result<std::string> order_document(std::string_view base, std::string_view status,
+                                   std::string_view fulfilment, bool needs_review,
+                                   std::string_view review_reason, std::int64_t updated_at_ms) {
+  auto doc = jsonr::parse_object(base, "stored order");
+  if (!doc) return fail(Error(Errc::corrupt, doc.error().message()));
+  doc->emplace("type", "order");
+  (*doc)["status"] = status;
+  (*doc)["fulfilment"] = fulfilment;
+  (*doc)["needs_review"] = needs_review;
+  (*doc)["review_reason"] = review_reason;
+  (*doc)["updated_at_ms"] = updated_at_ms;
+  return json::serialize(*doc);
 }
 
-// The document of an edge order just recorded (status completed, in store, no review), written as
-// publish_order would write it (the stored base with those fields appended, in that order) but from
-// the parsed payload's canonical text, without reading the row back and parsing it again: a drain
-// publishes one per sale.
-Status SqliteStorage::publish_new_edge_order(const EdgeOrder& order, std::string_view node_id,
-                                             std::int64_t updated_at_ms) {
-  if (!order.plain || order.canonical.size() < 2 || order.canonical.back() != '}')
-    return publish_order(order.order_id);
-  std::string doc = order.canonical;
-  doc.pop_back();
-  doc += R"(,"type":"order","status":"completed","fulfilment":"in_store","needs_review":false,)";
-  doc += R"("review_reason":"","updated_at_ms":)";
-  doc += std::to_string(updated_at_ms);
-  doc += '}';
-  return append_change("store_orders", "order:" + order.order_id,
-                       ChangeScope{order.store_code, std::nullopt, std::string(node_id)}, doc, true);
+// Moves the order to the head of the store_orders stream of its store; pull sends its current
+// document from the row.
+Status SqliteStorage::publish_order(std::string_view order_id) {
+  auto seq = next_seq("store_orders");
+  if (!seq) return fail(seq.error());
+  if (auto s = sql::run(db_, "UPDATE hub_order SET stream_seq = ? WHERE order_id = ?",
+                        "publishing order " + std::string(order_id), *seq, order_id);
+      !s) {
+    return s;
+  }
+  if (db_.changes() == 0) return fail(Errc::not_found, "no order " + std::string(order_id));
+  return {};
 }
 
 Status SqliteStorage::change_order_status(std::string_view order_id, std::string_view to, StatusActor by) {

@@ -263,12 +263,30 @@ ALTER TABLE node ADD COLUMN rewound_mutation_id INTEGER;
 ALTER TABLE node ADD COLUMN rewound_at_ms INTEGER;
 )sql";
 
+// Version 6: the stock and store_orders streams are served from their own rows instead of a copy in
+// change_log (a drain wrote every order document twice and a change row per stock line). Each row
+// carries its stream position; the positions it had in change_log are kept, so the cursors stores
+// hold stay valid. Rows are found per store from the stream position on.
+constexpr std::string_view kStreamsFromRows = R"sql(
+ALTER TABLE stock_move ADD COLUMN stream_seq INTEGER;
+UPDATE stock_move SET stream_seq = (SELECT c.seq FROM change_log c
+  WHERE c.stream = 'stock' AND c.entity = 'move:' || stock_move.move_id);
+CREATE INDEX stock_move_stream ON stock_move (store_code, stream_seq) WHERE stream_seq IS NOT NULL;
+DELETE FROM change_log WHERE stream = 'stock';
+ALTER TABLE hub_order ADD COLUMN stream_seq INTEGER;
+UPDATE hub_order SET stream_seq = (SELECT c.seq FROM change_log c
+  WHERE c.stream = 'store_orders' AND c.entity = 'order:' || hub_order.order_id);
+CREATE INDEX hub_order_stream ON hub_order (store_code, stream_seq) WHERE stream_seq IS NOT NULL;
+DELETE FROM change_log WHERE stream = 'store_orders';
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "hub identity", kHubIdentity},
     sqlite::Migration{2, "hub storage", kStorage},
     sqlite::Migration{3, "orders by customer", kOrdersByCustomer},
     sqlite::Migration{4, "gift cards", kGiftCards},
     sqlite::Migration{5, "mutation digests", kMutationDigests},
+    sqlite::Migration{6, "streams from rows", kStreamsFromRows},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 // Ownership and threads: owns its connection; not thread-safe (one per thread, the hub uses one).
 // The Clock must outlive it.
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <span>
 
@@ -20,6 +21,12 @@ namespace storeedge::sync::hub {
 
 // The hub database's migrations, oldest first (version 1 is the hub identity that holds the epoch).
 std::span<const sqlite::Migration> hub_migrations();
+
+// An order's document in the store_orders stream: its stored base with the type and its current
+// status fields (docs/protocol.md, "Hub change payloads").
+[[nodiscard]] Result<std::string> order_document(std::string_view base, std::string_view status,
+                                                 std::string_view fulfilment, bool needs_review,
+                                                 std::string_view review_reason, std::int64_t updated_at_ms);
 
 class SqliteStorage final : public HubStorage {
  public:
@@ -114,10 +121,16 @@ class SqliteStorage final : public HubStorage {
   // orders (orders.cpp)
   Result<OrderView> read_order(std::string_view order_id);
   Status publish_order(std::string_view order_id);
-  Status publish_new_edge_order(const EdgeOrder& order, std::string_view node_id, std::int64_t updated_at_ms);
   Status change_order_status(std::string_view order_id, std::string_view to, StatusActor by);
 
   // change streams (changes.cpp)
+  // The next position of a stream. Inside a push batch (begin_seq_batch .. end_seq_batch) positions
+  // come from memory and flush_seq_batch writes them back before COMMIT (a drain takes thousands per
+  // batch); elsewhere each takes one statement. A position taken in a rolled-back savepoint is skipped.
+  Result<std::int64_t> next_seq(std::string_view stream);
+  void begin_seq_batch();
+  Status flush_seq_batch();
+  void end_seq_batch();
   // `new_entity`: the caller knows no earlier change of `entity` exists (a fresh stock move, a new
   // order), so there is none to replace; it saves an index probe per change on the push path.
   Status append_change(std::string_view stream, std::string_view entity, const ChangeScope& scope,
@@ -129,6 +142,10 @@ class SqliteStorage final : public HubStorage {
   Result<std::string> cursor_after(std::string_view stream, std::string_view cursor);
 
   sqlite::Database db_;
+  struct SeqBatch {
+    bool active = false;
+    std::map<std::string, std::int64_t, std::less<>> next;
+  } seqs_;
   const Clock& clock_;
   std::string epoch_;
 };

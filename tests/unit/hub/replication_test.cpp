@@ -161,5 +161,78 @@ TEST_F(HubTest, MalformedCursorsAndRequestsAreRefused) {
   refused({"9999", "n", {{"catalog", ""}}, 10}, Errc::not_found, "no store '9999'");
 }
 
+// Schema version 6 serves the stock and store_orders streams from their rows. A hub upgraded from
+// version 5, whose change_log held copies, keeps every position a store's cursor may point at: the
+// store resumes after the last change it applied and receives the same documents.
+TEST(HubUpgrade, StoresResumeTheStockAndOrderStreamsWhereTheyLeftOffAcrossTheVersion6Upgrade) {
+  test::TempDir dir{"hub-upgrade"};
+  ManualClock clock;
+  {
+    auto db = sqlite::Database::open(dir / "hub.db");
+    ASSERT_TRUE(db) << db.error().what();
+    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(5)));
+    // What a version 5 hub wrote for two stock moves and two orders of store 0001 (one from node-a,
+    // which must not receive it back) and a stock move of store 0002.
+    ASSERT_TRUE(db->exec(R"sql(
+INSERT INTO store VALUES ('0001', 'north', 'region'), ('0002', 'south', 'region');
+INSERT INTO stock_move VALUES (1, '0001', 'SKU-A', 10, 'hub', NULL, NULL, 100),
+                              (2, '0002', 'SKU-A', 5, 'hub', NULL, NULL, 100),
+                              (3, '0001', 'SKU-A', -1, 'sale', 'node-a', 'o-1', 200),
+                              (4, '0001', 'SKU-B', -2, 'sale', 'node-b', 'o-2', 300);
+INSERT INTO hub_order (order_id, channel, fulfilment, store_code, origin_node, status, total_cents, base,
+                       created_at_ms, updated_at_ms)
+VALUES ('o-1', 'pos', 'in_store', '0001', 'node-a', 'completed', 100, '{"order_id":"o-1","total":100}', 200, 200),
+       ('o-2', 'pos', 'in_store', '0001', 'node-b', 'completed', 200, '{"order_id":"o-2","total":200}', 300, 300);
+INSERT INTO change_log (stream, seq, entity, store_code, subject, origin_node, payload) VALUES
+  ('stock', 1, 'move:1', '0001', NULL, NULL, 'old copy'),
+  ('stock', 2, 'move:2', '0002', NULL, NULL, 'old copy'),
+  ('stock', 4, 'move:3', '0001', NULL, 'node-a', 'old copy'),
+  ('stock', 7, 'move:4', '0001', NULL, 'node-b', 'old copy'),
+  ('store_orders', 3, 'order:o-1', '0001', NULL, 'node-a', 'old copy'),
+  ('store_orders', 5, 'order:o-2', '0001', NULL, 'node-b', 'old copy');
+INSERT INTO stream_seq VALUES ('stock', 7), ('store_orders', 5);
+)sql"));
+  }
+  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+  ASSERT_TRUE(hub) << hub.error().what();
+  EXPECT_EQ((*hub)->db().query_one<std::int64_t>("SELECT COUNT(*) FROM change_log")->value_or(-1), 0)
+      << "the copies are gone";
+  const std::string epoch = (*hub)->epoch();
+  // node-c of store 0001 had applied stock up to position 1 and store_orders up to position 3.
+  auto pulled = (*hub)->pull(
+      {"0001",
+       "node-c",
+       {{"stock", "c1.stock." + epoch + ".1"}, {"store_orders", "c1.store_orders." + epoch + ".3"}},
+       100});
+  ASSERT_TRUE(pulled) << pulled.error().what();
+  ASSERT_EQ(pulled->changes.size(), 3u);
+  EXPECT_EQ(pulled->changes[0].entity, "move:3");
+  EXPECT_EQ(pulled->changes[0].seq, 4);
+  EXPECT_EQ(boost::json::parse(pulled->changes[0].payload),
+            boost::json::parse(R"({"type":"stock_move","hub_move_id":3,"store_code":"0001","sku":"SKU-A",
+                                  "delta":-1,"reason":"sale","order_id":"o-1","created_at_ms":200})"));
+  EXPECT_EQ(pulled->changes[1].entity, "move:4");
+  EXPECT_EQ(pulled->changes[1].seq, 7);
+  EXPECT_EQ(pulled->changes[2].entity, "order:o-2");
+  EXPECT_EQ(pulled->changes[2].seq, 5);
+  EXPECT_EQ(boost::json::parse(pulled->changes[2].payload),
+            boost::json::parse(R"({"order_id":"o-2","total":200,"type":"order","status":"completed",
+                                  "fulfilment":"in_store","needs_review":false,"review_reason":"",
+                                  "updated_at_ms":300})"));
+  EXPECT_EQ(pulled->cursors.at("stock"), "c1.stock." + epoch + ".7");
+
+  // node-a does not get its own sale back; new moves continue after the old positions.
+  auto own = (*hub)->pull({"0001", "node-a", {{"stock", "c1.stock." + epoch + ".1"}}, 100});
+  ASSERT_TRUE(own);
+  ASSERT_EQ(own->changes.size(), 1u);
+  EXPECT_EQ(own->changes[0].entity, "move:4");
+  ASSERT_TRUE((*hub)->set_stock_levels({{"0001", "SKU-A", 20}}));
+  auto next = (*hub)->pull({"0001", "node-c", {{"stock", pulled->cursors.at("stock")}}, 100});
+  ASSERT_TRUE(next);
+  ASSERT_EQ(next->changes.size(), 1u);
+  EXPECT_EQ(next->changes[0].seq, 8);
+  EXPECT_EQ(boost::json::parse(next->changes[0].payload).as_object().at("delta"), 11);
+}
+
 }  // namespace
 }  // namespace storeedge::sync::hub::testing
