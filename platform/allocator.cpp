@@ -5,7 +5,10 @@
 namespace storeedge {
 
 bool keep_freed_heap_for_reuse() {
-  return mallopt(M_TRIM_THRESHOLD, kHeapTrimThresholdBytes) == 1;
+  // Setting the trim threshold also fixes glibc's mmap threshold at its 128 KiB default (it no longer
+  // adapts), so it is raised explicitly.
+  return mallopt(M_TRIM_THRESHOLD, kHeapTrimThresholdBytes) == 1 &&
+         mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes) == 1;
 }
 
 }  // namespace storeedge

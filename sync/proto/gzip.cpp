@@ -64,6 +64,13 @@ Result<std::string> gzip_decompress(std::string_view data, std::size_t max_outpu
     return fail(Errc::internal, "zlib could not start a gzip stream");
   }
   std::string out;
+  // The gzip trailer's last four bytes are the input size modulo 2^32: reserve it once (bounded by
+  // the limit and by deflate's largest ratio, so a forged trailer cannot make us allocate much).
+  if (data.size() >= 18) {
+    const auto* tail = reinterpret_cast<const unsigned char*>(data.data() + data.size() - 4);
+    const std::size_t size = tail[0] | (tail[1] << 8) | (tail[2] << 16) | (std::size_t{tail[3]} << 24);
+    out.reserve(std::min({size, max_output, data.size() * 1032}));
+  }
   std::array<char, kChunk> buffer;
   std::size_t consumed = 0;
   int rc = Z_OK;

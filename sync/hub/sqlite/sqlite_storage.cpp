@@ -24,6 +24,9 @@ Result<std::string> read_or_mint_epoch(sqlite::Database& db, std::int64_t now_ms
   return minted;
 }
 
+// apply_batch without savepoints met a rejected mutation: apply_push runs the batch again with them.
+constexpr int kRetryIsolated = 4102;  // not an SQLite result code
+
 // Errors that retrying the same mutation cannot fix: it is quarantined. Anything else (disk, lock,
 // I/O) stops the batch so that the node retries it later.
 bool permanent(const Error& e) {
@@ -109,7 +112,15 @@ Result<PushResult> SqliteStorage::apply_push(std::string_view node_id,
   }
   PushResult out;
   std::optional<std::int64_t> committed;
-  if (auto s = apply_batch(node_id, batch, out, committed); !s) {
+  // First without savepoints; if a mutation turns out to be rejected, the whole attempt is rolled
+  // back and the batch applied again with a savepoint per mutation (apply_batch).
+  auto s = apply_batch(node_id, batch, out, committed, Isolation::none);
+  if (!s && s.error().kind() == Errc::internal && s.error().code() == kRetryIsolated) {
+    out = PushResult{};
+    committed.reset();
+    s = apply_batch(node_id, batch, out, committed, Isolation::savepoint_per_mutation);
+  }
+  if (!s) {
     // Nothing of the batch committed: every mutation is to be sent again, and the watermark is the
     // one committed before it (read inside the failed transaction, or now when that read failed).
     if (!committed) {
@@ -129,15 +140,20 @@ Result<PushResult> SqliteStorage::apply_push(std::string_view node_id,
   return out;
 }
 
-// The whole batch is one transaction, so it costs one fsync however many mutations it holds. Each
-// mutation runs inside its own savepoint: a permanent failure rolls back to it and quarantines the
-// mutation in the same transaction, and the batch goes on. The watermark advances in memory with
+// The whole batch is one transaction, so it costs one fsync however many mutations it holds. With
+// Isolation::savepoint_per_mutation each mutation runs inside its own savepoint: a permanent failure
+// rolls back to it and quarantines the mutation in the same transaction, and the batch goes on.
+// Rejections are rare and a savepoint is not free (every page a mutation first touches is copied to
+// the statement journal), so apply_push first runs the batch with Isolation::none: the first
+// permanent failure then returns kRetryIsolated, the transaction rolls back, and the batch runs
+// again with savepoints. Both runs give the same results. The watermark advances in memory with
 // each mutation and is written once before COMMIT; COMMIT makes effects, quarantine and watermark
 // visible together. Any other failure (disk, lock, a failed COMMIT) is returned: the caller turns
 // it into `retry` for the whole batch, and the transaction's rollback leaves nothing of it behind.
 // `committed` is set to the watermark committed before the batch as soon as it is read.
 Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<IncomingMutation>& batch,
-                                  PushResult& out, std::optional<std::int64_t>& committed) {
+                                  PushResult& out, std::optional<std::int64_t>& committed,
+                                  Isolation isolation) {
   auto tx = sqlite::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
   begin_seq_batch();
@@ -182,7 +198,14 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
            "expected mutation " + std::to_string(watermark + 1) + ", got " + std::to_string(m.mutation_id)});
       break;
     }
-    auto r = apply_in_savepoint(node_id, m);
+    Result<MutationResult> r = MutationResult{m.mutation_id, Outcome::applied, {}};
+    if (isolation == Isolation::savepoint_per_mutation) {
+      r = apply_in_savepoint(node_id, m);
+    } else if (auto applied = apply_mutation(node_id, m); !applied) {
+      if (permanent(applied.error()))
+        return fail(Error(Errc::internal, "a mutation of the batch is rejected: isolate", kRetryIsolated));
+      return fail(applied.error().with_context("applying mutation " + std::to_string(m.mutation_id)));
+    }
     if (!r) return fail(r.error());
     if (auto s = record_digest(node_id, m); !s) return s;
     out.results.push_back(std::move(*r));

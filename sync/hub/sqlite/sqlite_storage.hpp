@@ -80,8 +80,9 @@ class SqliteStorage final : public HubStorage {
   std::int64_t now_ms() const { return unix_millis(clock_.now()); }
 
   // push (sqlite_storage.cpp, apply_edge.cpp)
+  enum class Isolation { none, savepoint_per_mutation };
   Status apply_batch(std::string_view node_id, const std::vector<IncomingMutation>& batch, PushResult& out,
-                     std::optional<std::int64_t>& committed);
+                     std::optional<std::int64_t>& committed, Isolation isolation);
   Result<MutationResult> apply_in_savepoint(std::string_view node_id, const IncomingMutation& m);
   // Reused ids (a node restored from an older backup): mutation_digest rows, written with each
   // applied or quarantined mutation and compared for ids at or below the watermark.
