@@ -33,6 +33,14 @@ int Database::Impl::on_wal_commit(void* context, sqlite3* db, const char* schema
   if (frames < impl->wal_frames) impl->wal_backfilled = 0;  // the WAL was restarted
   impl->wal_frames = frames;
   const int limit = impl->options.wal_autocheckpoint_pages;
+  if (impl->checkpointer) {
+    if (frames < impl->wal_frames_at_request) impl->wal_frames_at_request = 0;
+    if (limit > 0 && frames - impl->wal_frames_at_request >= limit) {
+      impl->wal_frames_at_request = frames;
+      impl->checkpointer->request();
+    }
+    return SQLITE_OK;
+  }
   if (limit > 0 && frames - impl->wal_backfilled >= limit) {
     int log = -1, done = -1;
     if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK) {
@@ -69,6 +77,11 @@ Result<Database> Database::open(const std::filesystem::path& path, const OpenOpt
 
   Database db(std::move(impl));
   if (auto configured = db.configure(); !configured) return fail(configured.error().with_context(where));
+  if (options.checkpoint_in_background && !options.read_only) {
+    auto checkpointer = BackgroundCheckpointer::start(path, vfs, options.durable);
+    if (!checkpointer) return fail(checkpointer.error().with_context(where));
+    db.impl_->checkpointer = std::move(*checkpointer);
+  }
   return db;
 }
 
@@ -224,6 +237,10 @@ Status Database::checkpoint_passive() {
   }
   impl_->note_checkpoint(log, done);
   return {};
+}
+
+int Database::background_checkpoints() const {
+  return impl_->checkpointer ? impl_->checkpointer->completed() : 0;
 }
 
 int Database::wal_pending_frames() const {

@@ -40,6 +40,11 @@ struct OpenOptions {
   // 0 turns it off: the owner then calls checkpoint_if_needed() when it is idle, so no commit pays
   // for copying earlier commits' pages and fsyncing the database file.
   int wal_autocheckpoint_pages = 1000;
+  // Run those checkpoints on a thread of their own over a second connection
+  // (background_checkpoint.hpp): the commit that crosses the threshold only wakes it. storehub wants
+  // it: copying a push batch's pages into hub.db and fsyncing it took an eighth of its CPU on the
+  // request thread during a drain, with the other core free.
+  bool checkpoint_in_background = false;
   // Page size of a database this open creates (512..65536, a power of two); 0 keeps SQLite's
   // default (4096). An existing database keeps the size it was created with.
   int page_size = 0;
@@ -96,6 +101,8 @@ class Database {
   // PRAGMA wal_checkpoint(PASSIVE): copies the WAL frames no reader still needs into the database
   // and fsyncs it, without waiting on other connections. See checkpoint.hpp for when to call it.
   [[nodiscard]] Status checkpoint_passive();
+  // Checkpoints the background thread (OpenOptions::checkpoint_in_background) has completed; 0 without it.
+  int background_checkpoints() const;
 
   const std::filesystem::path& path() const;
   sqlite3* handle();

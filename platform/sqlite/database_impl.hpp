@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "platform/sqlite/background_checkpoint.hpp"
 #include "platform/sqlite/database.hpp"
 
 namespace storeedge::sqlite {
@@ -26,6 +27,9 @@ struct Database::Impl {
   // last checkpoint copied. A count lower than the last one means the WAL was restarted.
   int wal_frames = 0;
   int wal_backfilled = 0;
+  // OpenOptions::checkpoint_in_background: the thread, and the WAL size at the last request to it.
+  std::unique_ptr<BackgroundCheckpointer> checkpointer;
+  int wal_frames_at_request = 0;
 
   static int on_wal_commit(void* context, sqlite3* db, const char* schema, int frames);
   void note_checkpoint(int log_frames, int checkpointed) {
@@ -38,7 +42,8 @@ struct Database::Impl {
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
   ~Impl() {
-    cache.clear();  // finalize before closing
+    checkpointer.reset();  // joins its thread and closes its connection first
+    cache.clear();         // finalize before closing
     // close_v2 defers the close if a caller still holds a Statement, instead of failing.
     if (db != nullptr) sqlite3_close_v2(db);
   }

@@ -59,7 +59,8 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem
                                                            const sqlite::OpenOptions& options) {
   sqlite::OpenOptions durable = options;
   durable.durable = true;
-  durable.journals_in_memory = true;  // a savepoint per mutation (sqlite::OpenOptions)
+  durable.journals_in_memory = true;        // savepoints around mutations (sqlite::OpenOptions)
+  durable.checkpoint_in_background = true;  // a push does not wait for earlier pushes' checkpoint
   auto db = sqlite::Database::open(path, durable);
   if (!db) return fail(db.error());
   // A push batch of 500 sales dirties several MiB of pages; SQLite's default 2 MiB cache spilled
