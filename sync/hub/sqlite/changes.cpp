@@ -119,12 +119,20 @@ Result<std::int64_t> SqliteStorage::next_seq(std::string_view stream) {
   return **next;
 }
 
-void SqliteStorage::begin_seq_batch() {
+void SqliteStorage::begin_seq_batch(bool accumulate_stock) {
   seqs_.next.clear();
+  seqs_.stock.clear();
   seqs_.active = true;
+  seqs_.accumulate_stock = accumulate_stock;
 }
 
 Status SqliteStorage::flush_seq_batch() {
+  for (const auto& [key, delta] : seqs_.stock) {
+    if (delta == 0) continue;
+    if (auto s = add_to_stock_level(key.first, key.second, delta); !s)
+      return fail(s.error().with_context("stock level of " + key.second + " in store " + key.first));
+  }
+  seqs_.stock.clear();
   for (const auto& [stream, last] : seqs_.next) {
     if (auto s = sql::run(db_,
                           "INSERT INTO stream_seq (stream, last_seq) VALUES (?, ?) ON CONFLICT (stream) DO "
@@ -139,7 +147,9 @@ Status SqliteStorage::flush_seq_batch() {
 
 void SqliteStorage::end_seq_batch() {
   seqs_.active = false;
+  seqs_.accumulate_stock = false;
   seqs_.next.clear();
+  seqs_.stock.clear();
 }
 
 Status SqliteStorage::append_change(std::string_view stream, std::string_view entity,
@@ -204,14 +214,36 @@ Result<std::int64_t> SqliteStorage::add_stock_move(std::string_view store_code, 
       !s) {
     return fail(s.error().with_context("writing stock move of " + std::string(sku)));
   }
-  return db_.last_insert_rowid();
+  const std::int64_t id = db_.last_insert_rowid();
+  if (seqs_.accumulate_stock) {
+    auto it = seqs_.stock.find(std::pair<std::string_view, std::string_view>(store_code, sku));
+    if (it == seqs_.stock.end())
+      it = seqs_.stock.emplace(std::pair(std::string(store_code), std::string(sku)), 0).first;
+    it->second += delta;
+  } else if (auto s = add_to_stock_level(store_code, sku, delta); !s) {
+    return fail(s.error().with_context("stock level of " + std::string(sku)));
+  }
+  return id;
 }
 
 Result<std::int64_t> SqliteStorage::stock_level(std::string_view store_code, std::string_view sku) {
-  auto sum = db_.query_one<std::int64_t>(
-      "SELECT COALESCE(SUM(delta), 0) FROM stock_move WHERE store_code = ? AND sku = ?", store_code, sku);
-  if (!sum) return fail(sum.error());
-  return sum->value_or(0);
+  auto level = db_.query_one<std::int64_t>("SELECT level FROM stock_level WHERE store_code = ? AND sku = ?",
+                                           store_code, sku);
+  if (!level) return fail(level.error());
+  std::int64_t pending = 0;
+  if (auto it = seqs_.stock.find(std::pair<std::string_view, std::string_view>(store_code, sku));
+      it != seqs_.stock.end()) {
+    pending = it->second;
+  }
+  return level->value_or(0) + pending;
+}
+
+Status SqliteStorage::add_to_stock_level(std::string_view store_code, std::string_view sku,
+                                         std::int64_t delta) {
+  return sql::run(db_,
+                  "INSERT INTO stock_level (store_code, sku, level) VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT (store_code, sku) DO UPDATE SET level = level + ?3",
+                  "", store_code, sku, delta);
 }
 
 Result<PullResult> SqliteStorage::pull(const PullRequest& req) {

@@ -266,8 +266,19 @@ ALTER TABLE node ADD COLUMN rewound_at_ms INTEGER;
 // Version 6: the stock and store_orders streams are served from their own rows instead of a copy in
 // change_log (a drain wrote every order document twice and a change row per stock line). Each row
 // carries its stream position; the positions it had in change_log are kept, so the cursors stores
-// hold stay valid. Rows are found per store from the stream position on.
+// hold stay valid. Rows are found per store from the stream position on. A store's level of a SKU is
+// kept in stock_level (a push adds each SKU's deltas once) instead of summed through an index that
+// every sold line had to update.
 constexpr std::string_view kStreamsFromRows = R"sql(
+CREATE TABLE stock_level (
+  store_code TEXT    NOT NULL,
+  sku        TEXT    NOT NULL,
+  level      INTEGER NOT NULL,
+  PRIMARY KEY (store_code, sku)
+) STRICT, WITHOUT ROWID;
+INSERT INTO stock_level (store_code, sku, level)
+  SELECT store_code, sku, SUM(delta) FROM stock_move GROUP BY store_code, sku;
+DROP INDEX stock_move_by_sku;
 ALTER TABLE stock_move ADD COLUMN stream_seq INTEGER;
 UPDATE stock_move SET stream_seq = (SELECT c.seq FROM change_log c
   WHERE c.stream = 'stock' AND c.entity = 'move:' || stock_move.move_id);

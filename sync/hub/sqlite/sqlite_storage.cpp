@@ -157,7 +157,7 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
                                   Isolation isolation) {
   auto tx = sqlite::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  begin_seq_batch();
+  begin_seq_batch(isolation == Isolation::none);
   struct EndSeqBatch {
     SqliteStorage& self;
     ~EndSeqBatch() { self.end_seq_batch(); }

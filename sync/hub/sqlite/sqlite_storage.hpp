@@ -128,8 +128,11 @@ class SqliteStorage final : public HubStorage {
   // The next position of a stream. Inside a push batch (begin_seq_batch .. end_seq_batch) positions
   // come from memory and flush_seq_batch writes them back before COMMIT (a drain takes thousands per
   // batch); elsewhere each takes one statement. A position taken in a rolled-back savepoint is skipped.
+  // With `accumulate_stock` (a push batch without savepoints) stock moves add to their store's level
+  // in memory, once per SKU at flush_seq_batch; with savepoints each adds at once, since a rejected
+  // mutation's rollback must take its deltas with it.
   Result<std::int64_t> next_seq(std::string_view stream);
-  void begin_seq_batch();
+  void begin_seq_batch(bool accumulate_stock);
   Status flush_seq_batch();
   void end_seq_batch();
   // `new_entity`: the caller knows no earlier change of `entity` exists (a fresh stock move, a new
@@ -143,9 +146,21 @@ class SqliteStorage final : public HubStorage {
   Result<std::string> cursor_after(std::string_view stream, std::string_view cursor);
 
   sqlite::Database db_;
+  Status add_to_stock_level(std::string_view store_code, std::string_view sku, std::int64_t delta);
+
   struct SeqBatch {
     bool active = false;
+    bool accumulate_stock = false;
     std::map<std::string, std::int64_t, std::less<>> next;
+    struct StockKeyLess {
+      using is_transparent = void;
+      template <class A, class B>
+      bool operator()(const A& a, const B& b) const {
+        return std::pair<std::string_view, std::string_view>(a.first, a.second) <
+               std::pair<std::string_view, std::string_view>(b.first, b.second);
+      }
+    };
+    std::map<std::pair<std::string, std::string>, std::int64_t, StockKeyLess> stock;  // (store, sku) -> delta
   } seqs_;
   const Clock& clock_;
   std::string epoch_;
