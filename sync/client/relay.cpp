@@ -55,11 +55,7 @@ OutboxRelay::OutboxRelay(store::Replica& replica, HubChannel& channel, const Clo
       channel_(channel),
       clock_(clock),
       options_(options),
-      pipeline_(std::make_unique<Pipeline>()) {
-  // Only a cost saving: without the mapping SQLite reads pages with pread as before.
-  if (options_.mmap_bytes > 0)
-    (void)replica_.db().exec("PRAGMA mmap_size = " + std::to_string(options_.mmap_bytes));
-}
+      pipeline_(std::make_unique<Pipeline>()) {}
 
 OutboxRelay::OutboxRelay(OutboxRelay&&) noexcept = default;
 OutboxRelay::~OutboxRelay() = default;

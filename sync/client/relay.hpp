@@ -64,10 +64,6 @@ struct RelayOptions {
   std::uint32_t schema_version = 0;
   // Read, encode and compress the next batch while the hub applies the current one (see above).
   bool prepare_ahead = true;
-  // PRAGMA mmap_size set on the replica's connection when the relay is built (0 leaves it): SQLite
-  // then reads the outbox's pages from a read-only mapping instead of one pread per page (a fifth
-  // of the edge's CPU per drained order). Writes and their durability are unchanged.
-  std::int64_t mmap_bytes = std::int64_t{256} << 20;
 };
 
 struct PushReport {
