@@ -233,8 +233,14 @@ Result<HubReply> OutboxRelay::send(PreparedBody body, std::int64_t last_sent, st
     task();
     return reply.get();
   }
-  ahead = prepare_ahead(last_sent);
-  worker->join();
+  {
+    // Joined on every way out, an exception from preparing included.
+    struct Join {
+      std::thread& thread;
+      ~Join() { thread.join(); }
+    } join{*worker};
+    ahead = prepare_ahead(last_sent);
+  }
   return reply.get();
 }
 
