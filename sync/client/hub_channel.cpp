@@ -1,5 +1,8 @@
 #include "sync/client/hub_channel.hpp"
 
+#include <google/protobuf/io/gzip_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <cstdlib>
 
 #include "sync/proto/gzip.hpp"
@@ -31,16 +34,45 @@ HubChannel::HubChannel(Transport& transport, const proto::SigningKey& key, std::
       gzip_level_(gzip_level) {}
 
 Result<HubReply> HubChannel::call(std::string_view path, const google::protobuf::MessageLite& request) {
-  auto encoded = proto::encode(request);
-  if (!encoded) return fail(encoded.error());
-  Headers headers{{"Content-Type", "application/x-protobuf"}};
-  std::string wire = std::move(*encoded);
-  if (wire.size() >= kCompressFrom) {
-    auto zipped = proto::gzip_compress(wire, gzip_level_);
-    if (!zipped) return fail(zipped.error());
-    wire = std::move(*zipped);
-    headers.emplace_back("Content-Encoding", "gzip");
+  auto body = prepare(request);
+  if (!body) return fail(body.error());
+  return send(path, std::move(*body));
+}
+
+// Large bodies are serialized straight into the gzip stream: no intermediate copy of the encoded
+// message (for a batch of 500 sales about 1 MB, which SerializeToString would also zero-fill first).
+Result<PreparedBody> HubChannel::prepare(const google::protobuf::MessageLite& request) const {
+  namespace io = google::protobuf::io;
+  const std::size_t size = request.ByteSizeLong();
+  if (size < kCompressFrom) {
+    auto encoded = proto::encode(request);
+    if (!encoded) return fail(encoded.error());
+    return PreparedBody{std::move(*encoded), false};
   }
+  if (size > proto::kMaxMessageBytes) return fail(proto::encode(request).error());  // the codec's message
+  if (gzip_level_ < 1 || gzip_level_ > 9) {
+    return fail(Errc::invalid_argument,
+                "gzip level " + std::to_string(gzip_level_) + " is not between 1 and 9");
+  }
+  PreparedBody body{{}, true};
+  body.wire.reserve(size / 4);
+  {
+    io::StringOutputStream out(&body.wire);
+    io::GzipOutputStream::Options options;
+    options.format = io::GzipOutputStream::GZIP;
+    options.compression_level = gzip_level_;
+    io::GzipOutputStream gzip(&out, options);
+    if (!request.SerializePartialToZeroCopyStream(&gzip) || !gzip.Close()) {
+      return fail(Errc::internal, "compressing " + request.GetTypeName() + " failed");
+    }
+  }
+  return body;
+}
+
+Result<HubReply> HubChannel::send(std::string_view path, PreparedBody prepared) {
+  Headers headers{{"Content-Type", "application/x-protobuf"}};
+  if (prepared.gzipped) headers.emplace_back("Content-Encoding", "gzip");
+  std::string wire = std::move(prepared.wire);
   const std::int64_t now_ms = unix_millis(clock_.now()) + correction_ms_;
   auto signature = proto::sign_request(key_, node_id_, {"POST", path, wire}, now_ms);
   if (!signature) return fail(signature.error());

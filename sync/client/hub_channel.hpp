@@ -12,7 +12,11 @@
 // A refusal for a stale timestamp (UNAUTHENTICATED with hub_time_ms) corrects the signing time by
 // the hub's clock for later calls, as the protocol asks of nodes whose clock is wrong.
 //
-// Not thread-safe; borrows the transport, key and clock, which must outlive it.
+// call() is prepare() then send(). They are apart so a caller can encode and compress its next
+// request while the current one is in flight (OutboxRelay does).
+//
+// Not thread-safe, with one exception: prepare() reads nothing send() writes, so one thread may
+// prepare() while another is in send(). Borrows the transport, key and clock, which must outlive it.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,6 +38,12 @@ inline constexpr std::string_view kPullPath = "/sync/v1/pull";
 // stays well under the hub's 1 MiB request limit at level 1.
 inline constexpr int kDefaultGzipLevel = 1;
 
+// A request body as it goes on the wire: encoded and, from a few hundred bytes, gzip-compressed.
+struct PreparedBody {
+  std::string wire{};
+  bool gzipped = false;
+};
+
 struct HubReply {
   int status = 0;
   std::string body{};                        // decompressed success body (2xx)
@@ -46,6 +56,11 @@ class HubChannel {
              int gzip_level = kDefaultGzipLevel);
 
   [[nodiscard]] Result<HubReply> call(std::string_view path, const google::protobuf::MessageLite& request);
+
+  // Encodes and compresses a request (Errc::invalid_argument when it exceeds the message limit).
+  [[nodiscard]] Result<PreparedBody> prepare(const google::protobuf::MessageLite& request) const;
+  // Signs the body with the current (corrected) time, posts it and sorts the reply, as call() does.
+  [[nodiscard]] Result<HubReply> send(std::string_view path, PreparedBody prepared);
 
   const std::string& node_id() const { return node_id_; }
   // Added to the wall clock when signing (hub time - node time), learnt from a refusal.

@@ -1,7 +1,13 @@
 #include "sync/client/relay.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
+#include <future>
 #include <optional>
+#include <string_view>
+#include <system_error>
+#include <thread>
 #include <utility>
 
 #include "edge/store/journal.hpp"
@@ -13,104 +19,249 @@
 
 namespace storeedge::sync::client {
 
-struct OutboxRelay::Row {
-  std::int64_t mutation_id = 0;
-  std::string kind;
-  std::string entity_id;
-  std::string payload;
-  std::int64_t created_at_ms = 0;
-  std::uint64_t hlc = 0;
+namespace {
+
+// A TEXT column as a view into SQLite's buffer: valid until the statement steps or resets.
+std::string_view text_column(sqlite3_stmt* stmt, int column) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+  if (p == nullptr) return {};
+  return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))};
+}
+
+}  // namespace
+
+// A batch read from the outbox, encoded for the wire. Its stamps for `fresh` rows exist only in
+// memory until persist_stamps() commits them; a batch is sent only after that.
+struct OutboxRelay::Batch {
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+  std::int64_t count = 0;
+  std::vector<std::pair<std::int64_t, std::int64_t>> fresh{};  // (mutation_id, stamp as stored)
+  std::uint64_t hlc_base = 0;  // the saved clock the fresh stamps continue from
+  std::uint64_t hlc_last = 0;  // the clock after them
+  PreparedBody body{};
+};
+
+struct OutboxRelay::Pipeline {
+  // Reused for every batch: cleared mutations keep their objects and string buffers.
+  proto::PushRequest request;
+  // Stamped durably and encoded: what the next push sends, if its rows are still the first pending.
+  std::unique_ptr<Batch> next;
 };
 
 OutboxRelay::OutboxRelay(store::Replica& replica, HubChannel& channel, const Clock& clock,
                          RelayOptions options)
-    : replica_(replica), channel_(channel), clock_(clock), options_(options) {}
+    : replica_(replica),
+      channel_(channel),
+      clock_(clock),
+      options_(options),
+      pipeline_(std::make_unique<Pipeline>()) {}
 
-// Reads the batch and stamps its unstamped rows in one transaction with the clock's new last().
-// The physical reading for a stamp is the row's created_at_ms (when the change was made); the HLC
-// keeps stamps increasing whatever that clock said.
-Result<std::vector<OutboxRelay::Row>> OutboxRelay::stamp_batch() {
+OutboxRelay::OutboxRelay(OutboxRelay&&) noexcept = default;
+OutboxRelay::~OutboxRelay() = default;
+
+// Reads the first pending rows after `after` into pipeline_->request: consecutive ids, bounded by
+// rows and payload bytes; with after > 0 the batch must start at after + 1 or it is empty. Rows
+// without a stamp are stamped in memory from the saved clock. The physical reading for a stamp is the
+// row's created_at_ms (when the change was made); the HLC keeps stamps increasing whatever that
+// clock said. Payloads go from SQLite's buffer straight into the message.
+Result<OutboxRelay::Batch> OutboxRelay::read_batch(std::int64_t after) {
   auto& db = replica_.db();
-  auto tx = sqlite::Transaction::begin(db);
-  if (!tx) return fail(tx.error());
   auto stored = load_hlc(db);
   if (!stored) return fail(stored.error());
   proto::Hlc hlc(*stored);
+  Batch batch;
+  batch.hlc_base = *stored;
+  const auto version = options_.schema_version != 0
+                           ? options_.schema_version
+                           : static_cast<std::uint32_t>(store::kOutboxPayloadVersion);
+  auto& request = pipeline_->request;
+  request.Clear();
+  request.set_protocol_version(proto::kProtocolVersion);
+  request.set_node_id(replica_.node_id());
   auto stmt = db.cached(
       "SELECT mutation_id, kind, entity_id, payload, created_at_ms, hlc FROM outbox "
-      "WHERE acked_at_ms IS NULL ORDER BY mutation_id LIMIT ?");
+      "WHERE acked_at_ms IS NULL AND mutation_id > ? ORDER BY mutation_id LIMIT ?");
   if (!stmt) return fail(stmt.error());
-  if (auto s = (*stmt)->bind_all(static_cast<std::int64_t>(options_.max_batch)); !s) return fail(s.error());
-  std::vector<Row> rows;
+  if (auto s = (*stmt)->bind_all(after, static_cast<std::int64_t>(options_.max_batch)); !s)
+    return fail(s.error());
+  sqlite3_stmt* raw = (*stmt)->raw();
   std::size_t bytes = 0;
   while (true) {
     auto more = (*stmt)->step();
     if (!more) return fail(more.error().with_context("reading the outbox"));
     if (!*more) break;
-    Row r{(*stmt)->get<std::int64_t>(0), (*stmt)->get<std::string>(1),  (*stmt)->get<std::string>(2),
-          (*stmt)->get<std::string>(3),  (*stmt)->get<std::int64_t>(4), 0};
-    if (!rows.empty() && bytes + r.payload.size() > options_.max_batch_bytes) break;
-    if (!rows.empty() && r.mutation_id != rows.back().mutation_id + 1) break;  // send consecutive ids only
-    if (auto h = (*stmt)->get<std::optional<std::int64_t>>(5)) {
-      auto stamp = proto::hlc_from_storage(*h);
-      if (!stamp) return fail(stamp.error());
-      r.hlc = *stamp;
+    const std::int64_t id = (*stmt)->column_int64(0);
+    const std::string_view payload = text_column(raw, 3);
+    if (batch.count == 0 && after > 0 && id != after + 1) break;
+    if (batch.count > 0 && bytes + payload.size() > options_.max_batch_bytes) break;
+    if (batch.count > 0 && id != batch.last + 1) break;  // send consecutive ids only
+    const std::int64_t created_at_ms = (*stmt)->column_int64(4);
+    std::uint64_t stamp = 0;
+    if (!(*stmt)->column_is_null(5)) {
+      auto saved = proto::hlc_from_storage((*stmt)->column_int64(5));
+      if (!saved) return fail(saved.error());
+      stamp = *saved;
+    } else {
+      auto fresh = hlc.now(created_at_ms);
+      if (!fresh) return fail(fresh.error());
+      auto as_stored = proto::hlc_to_storage(*fresh);
+      if (!as_stored) return fail(as_stored.error());
+      stamp = *fresh;
+      batch.fresh.emplace_back(id, *as_stored);
     }
-    bytes += r.payload.size();
-    rows.push_back(std::move(r));
-  }
-  (*stmt)->reset();
-  for (auto& r : rows) {
-    if (r.hlc != 0) continue;
-    auto stamp = hlc.now(r.created_at_ms);
-    if (!stamp) return fail(stamp.error());
-    r.hlc = *stamp;
-    auto stored_stamp = proto::hlc_to_storage(r.hlc);
-    if (!stored_stamp) return fail(stored_stamp.error());
-    auto up = db.cached("UPDATE outbox SET hlc = ? WHERE mutation_id = ?");
-    if (!up) return fail(up.error());
-    if (auto s = (*up)->bind_all(*stored_stamp, r.mutation_id); !s) return fail(s.error());
-    if (auto s = (*up)->run(); !s) return fail(s.error());
-  }
-  if (hlc.last() != *stored) {
-    if (auto s = save_hlc(db, hlc.last()); !s) return fail(s.error());
-  }
-  if (auto s = tx->commit(); !s) return fail(s.error().with_context("stamping outbox mutations"));
-  return rows;
-}
-
-Result<proto::PushRequest> OutboxRelay::build_request(const std::vector<Row>& rows) const {
-  const int version =
-      options_.schema_version != 0 ? static_cast<int>(options_.schema_version) : store::kOutboxPayloadVersion;
-  proto::PushRequest request;
-  request.set_protocol_version(proto::kProtocolVersion);
-  request.set_node_id(replica_.node_id());
-  for (const auto& r : rows) {
     proto::Mutation* m = request.add_mutations();
     m->set_node_id(replica_.node_id());
-    m->set_mutation_id(static_cast<std::uint64_t>(r.mutation_id));
-    m->set_hlc(r.hlc);
-    m->set_schema_version(static_cast<std::uint32_t>(version));
-    m->set_kind(r.kind);
-    m->set_entity_id(r.entity_id);
-    m->set_payload(r.payload);
-    m->set_created_at_ms(r.created_at_ms);
+    m->set_mutation_id(static_cast<std::uint64_t>(id));
+    m->set_hlc(stamp);
+    m->set_schema_version(version);
+    const std::string_view kind = text_column(raw, 1);
+    const std::string_view entity_id = text_column(raw, 2);
+    m->mutable_kind()->assign(kind.data(), kind.size());
+    m->mutable_entity_id()->assign(entity_id.data(), entity_id.size());
+    m->mutable_payload()->assign(payload.data(), payload.size());
+    m->set_created_at_ms(created_at_ms);
+    if (batch.count == 0) batch.first = id;
+    batch.last = id;
+    ++batch.count;
+    bytes += payload.size();
   }
-  return request;
+  batch.hlc_last = hlc.last();
+  return batch;
+}
+
+// Writes the batch's in-memory stamps and the clock after them, inside the caller's transaction.
+// false, with nothing written, when the outbox or the clock moved since the batch was read: the
+// clock was saved by another writer, or a row of the batch was stamped meanwhile. Checked before
+// writing, so no savepoint is needed (on this connection its journal would spill every page to a
+// temporary file). Stamps only ever go from NULL to a value, so an unchanged count of unstamped rows
+// in the batch's range means the same rows.
+Result<bool> OutboxRelay::persist_stamps(const Batch& batch) {
+  auto& db = replica_.db();
+  auto stored = load_hlc(db);
+  if (!stored) return fail(stored.error());
+  if (*stored != batch.hlc_base) return false;
+  if (batch.fresh.empty()) return true;
+  auto unstamped = db.query_one<std::int64_t>(
+      "SELECT COUNT(*) FROM outbox WHERE mutation_id BETWEEN ? AND ? AND hlc IS NULL", batch.first,
+      batch.last);
+  if (!unstamped) return fail(unstamped.error());
+  if (unstamped->value_or(-1) != static_cast<std::int64_t>(batch.fresh.size())) return false;
+  auto up = db.cached("UPDATE outbox SET hlc = ? WHERE mutation_id = ?");
+  if (!up) return fail(up.error());
+  for (const auto& [id, stamp] : batch.fresh) {
+    if (auto s = (*up)->bind_all(stamp, id); !s) return fail(s.error());
+    if (auto s = (*up)->run(); !s) return fail(s.error());
+  }
+  if (auto s = save_hlc(db, batch.hlc_last); !s) return fail(s.error());
+  return true;
+}
+
+// Reads the batch and saves its stamps in one transaction; encodes it after the commit.
+Result<OutboxRelay::Batch> OutboxRelay::stamp_batch() {
+  auto tx = sqlite::Transaction::begin(replica_.db());
+  if (!tx) return fail(tx.error());
+  auto batch = read_batch(0);
+  if (!batch) return fail(batch.error());
+  if (batch->count == 0) return batch;
+  auto saved = persist_stamps(*batch);
+  if (!saved) return fail(saved.error().with_context("stamping outbox mutations"));
+  if (!*saved) return fail(Errc::internal, "the outbox changed inside its own transaction");
+  if (auto s = tx->commit(); !s) return fail(s.error().with_context("stamping outbox mutations"));
+  auto body = channel_.prepare(pipeline_->request);
+  if (!body) return fail(body.error());
+  batch->body = std::move(*body);
+  return batch;
+}
+
+// True when the batch's rows are exactly the first pending rows of the outbox.
+Result<bool> OutboxRelay::still_first_pending(const Batch& batch) {
+  auto stmt = replica_.db().cached(
+      "SELECT COUNT(*), MIN(mutation_id) FROM outbox WHERE acked_at_ms IS NULL AND mutation_id <= ?");
+  if (!stmt) return fail(stmt.error());
+  if (auto s = (*stmt)->bind_all(batch.last); !s) return fail(s.error());
+  auto row = (*stmt)->step();
+  if (!row) return fail(row.error());
+  if (!*row) return false;
+  return (*stmt)->column_int64(0) == batch.count && (*stmt)->column_int64(1) == batch.first;
+}
+
+// The batch prepared by the last push, if the outbox has not moved under it since.
+Result<std::unique_ptr<OutboxRelay::Batch>> OutboxRelay::take_prepared() {
+  std::unique_ptr<Batch> next = std::move(pipeline_->next);
+  if (!next) return next;
+  auto current = still_first_pending(*next);
+  if (!current) return fail(current.error());
+  if (!*current) next.reset();
+  return next;
+}
+
+// The batch after `after`, read (stamps in memory only) and encoded while the hub works. Failures
+// only mean nothing is prepared: the next push reads the batch again and reports what fails.
+std::unique_ptr<OutboxRelay::Batch> OutboxRelay::prepare_ahead(std::int64_t after) {
+  auto batch = read_batch(after);
+  if (!batch || batch->count == 0) return nullptr;
+  auto body = channel_.prepare(pipeline_->request);
+  if (!body) return nullptr;
+  batch->body = std::move(*body);
+  return std::make_unique<Batch>(std::move(*batch));
+}
+
+// Inside the acknowledging transaction: saves the prepared batch's stamps when its rows are now the
+// first pending ones and nothing moved under it (persist_stamps); false, with nothing written, if not.
+Result<bool> OutboxRelay::stamp_ahead(const Batch& batch) {
+  auto first = still_first_pending(batch);
+  if (!first) return fail(first.error());
+  if (!*first) return false;
+  return persist_stamps(batch);
+}
+
+// Posts the batch; with prepare_ahead, on a worker thread while the batch after `last_sent` is read
+// and encoded here. Without a thread (none could be started) the post runs inline.
+Result<HubReply> OutboxRelay::send(PreparedBody body, std::int64_t last_sent, std::unique_ptr<Batch>& ahead) {
+  std::packaged_task<Result<HubReply>()> task([&] { return channel_.send(kPushPath, std::move(body)); });
+  auto reply = task.get_future();
+  std::optional<std::thread> worker;
+  if (options_.prepare_ahead) {
+    try {
+      worker.emplace(std::ref(task));
+    } catch (const std::system_error&) {
+      worker.reset();
+    }
+  }
+  if (!worker) {
+    task();
+    return reply.get();
+  }
+  {
+    // Joined on every way out, an exception from preparing included.
+    struct Join {
+      std::thread& thread;
+      ~Join() { thread.join(); }
+    } join{*worker};
+    ahead = prepare_ahead(last_sent);
+  }
+  return reply.get();
 }
 
 Result<PushReport> OutboxRelay::push_once() {
   PushReport report;
-  auto rows = stamp_batch();
-  if (!rows) return fail(rows.error());
-  if (rows->empty()) return report;
-  auto request = build_request(*rows);
-  if (!request) return fail(request.error());
-  report.sent = static_cast<std::int64_t>(rows->size());
-  const std::string ctx = "pushing mutations " + std::to_string(rows->front().mutation_id) + ".." +
-                          std::to_string(rows->back().mutation_id);
+  auto prepared = take_prepared();
+  if (!prepared) return fail(prepared.error());
+  std::unique_ptr<Batch> batch = std::move(*prepared);
+  if (!batch) {
+    auto fresh = stamp_batch();
+    if (!fresh) return fail(fresh.error());
+    if (fresh->count == 0) return report;
+    batch = std::make_unique<Batch>(std::move(*fresh));
+  }
+  report.sent = batch->count;
+  const std::int64_t last_sent = batch->last;
+  const std::string ctx =
+      "pushing mutations " + std::to_string(batch->first) + ".." + std::to_string(batch->last);
 
-  auto reply = channel_.call(kPushPath, *request);
+  std::unique_ptr<Batch> ahead;
+  auto reply = send(std::move(batch->body), last_sent, ahead);
   if (!reply) return fail(reply.error().with_context(ctx));
   if (reply->error) {
     const auto& e = *reply->error;
@@ -135,12 +286,14 @@ Result<PushReport> OutboxRelay::push_once() {
   auto saved_epoch = load_hub_epoch(replica_.db());
   if (!saved_epoch) return fail(saved_epoch.error());
   report.epoch_changed = *saved_epoch && result->hub_epoch() != 0 && result->hub_epoch() != **saved_epoch;
-  if (auto s = acknowledge(*result, rows->back().mutation_id, report); !s)
+  if (report.epoch_changed) ahead.reset();  // the sync client reconciles with the hub first
+  if (auto s = acknowledge(*result, last_sent, report, std::move(ahead)); !s)
     return fail(s.error().with_context(ctx));
   return report;
 }
 
-Status OutboxRelay::acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report) {
+Status OutboxRelay::acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report,
+                                std::unique_ptr<Batch> ahead) {
   auto& db = replica_.db();
   const std::int64_t now = unix_millis(clock_.now());
   auto tx = sqlite::Transaction::begin(db);
@@ -188,7 +341,17 @@ Status OutboxRelay::acknowledge(const proto::PushResult& result, std::int64_t la
   if (auto s = (*upto)->bind_all(now, std::min(hub_last, last_sent)); !s) return s;
   if (auto s = (*upto)->run(); !s) return s;
   report.acknowledged += db.changes();
-  return tx->commit();
+  // One durable commit for both: this batch acknowledged, the next one stamped and ready to send.
+  // An error here fails the whole transaction: the hub has the batch, so its resend is a DUPLICATE.
+  bool keep_ahead = false;
+  if (ahead) {
+    auto stamped = stamp_ahead(*ahead);
+    if (!stamped) return fail(stamped.error().with_context("stamping the next batch"));
+    keep_ahead = *stamped;
+  }
+  if (auto s = tx->commit(); !s) return s;
+  if (keep_ahead) pipeline_->next = std::move(ahead);
+  return {};
 }
 
 // The hub's watermark alone decides: at or above what we sent (our acknowledgement was lost), or
@@ -200,6 +363,7 @@ Status OutboxRelay::handle_gap(std::uint64_t last_applied, PushReport& report) {
 
 Result<PushReport> OutboxRelay::reconcile() {
   PushReport report;
+  pipeline_->next.reset();
   proto::PushRequest request;
   request.set_protocol_version(proto::kProtocolVersion);
   request.set_node_id(replica_.node_id());

@@ -6,12 +6,22 @@
 // lost is simply sent again.
 //
 // One push_once() is one batch:
-// 1. In one transaction, the first pending rows (at most max_batch rows and about max_batch_bytes of
-//    payload) that have no HLC stamp yet are stamped, and the advanced clock is saved with them, so a
+// 1. The batch is the first pending rows (at most max_batch rows and about max_batch_bytes of
+//    payload, consecutive ids only). Rows without an HLC stamp yet are stamped, and the advanced
+//    clock is saved with them, in a transaction that commits before the batch is first sent, so a
 //    resend carries the same stamp and stamps keep increasing across restarts and clock steps.
 // 2. The PushRequest is signed and posted to /sync/v1/push.
 // 3. APPLIED, DUPLICATE and REJECTED results, and every id of the batch up to the reply's
 //    last_applied_mutation_id, are acknowledged in one transaction.
+// Pipelining (RelayOptions::prepare_ahead, on by default): while the hub applies a batch, the relay
+// reads, stamps in memory, encodes and compresses the batch after it on this thread (the post runs
+// on a short-lived worker thread). When the reply acknowledges the whole current batch, the same
+// transaction that acknowledges it also persists the next batch's stamps (after checking that those
+// rows are still the first pending ones, unstamped, and that the saved clock has not moved), so in
+// steady state one push costs one durable commit and the next push sends the prepared body at once.
+// Any other outcome drops the prepared batch: its stamps were never saved nor sent, so the next
+// push reads and stamps it again as in step 1. A prepared batch kept between two calls is sent only
+// if its rows are still exactly the first pending ones.
 //    MUTATION_GAP: the hub names the last id it applied. When the hub is behind rows already
 //    acknowledged (a hub restored from a backup), those rows become pending again so they are
 //    resent; if they were pruned, Errc::conflict asks for a technician.
@@ -32,9 +42,11 @@
 // pending: only a push, whose mutations the hub compares by content, can tell a lost acknowledgement
 // (DUPLICATE) from an id this node reused after a restore (NODE_REWOUND).
 //
-// Not thread-safe; borrows the replica and the channel.
+// Not thread-safe; borrows the replica and the channel. push_once() uses the channel's transport from
+// a worker thread while it reads the replica on the calling thread, and joins it before returning.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "edge/store/replica.hpp"
@@ -50,6 +62,8 @@ struct RelayOptions {
   // The payload version sent with every mutation; 0 sends store::kOutboxPayloadVersion (the normal
   // case). Tests set it to see how a hub treats payloads newer than it reads.
   std::uint32_t schema_version = 0;
+  // Read, encode and compress the next batch while the hub applies the current one (see above).
+  bool prepare_ahead = true;
 };
 
 struct PushReport {
@@ -70,6 +84,8 @@ struct PushReport {
 class OutboxRelay {
  public:
   OutboxRelay(store::Replica& replica, HubChannel& channel, const Clock& clock, RelayOptions options = {});
+  OutboxRelay(OutboxRelay&&) noexcept;
+  ~OutboxRelay();
 
   // One batch as described above; a report with sent = 0 when nothing is pending.
   [[nodiscard]] Result<PushReport> push_once();
@@ -80,10 +96,18 @@ class OutboxRelay {
   [[nodiscard]] Result<PushReport> reconcile();
 
  private:
-  struct Row;
-  Result<std::vector<Row>> stamp_batch();
-  Result<proto::PushRequest> build_request(const std::vector<Row>& rows) const;
-  Status acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report);
+  struct Batch;
+  struct Pipeline;
+  Result<Batch> read_batch(std::int64_t after);
+  Result<Batch> stamp_batch();
+  Result<bool> persist_stamps(const Batch& batch);
+  Result<bool> still_first_pending(const Batch& batch);
+  Result<std::unique_ptr<Batch>> take_prepared();
+  std::unique_ptr<Batch> prepare_ahead(std::int64_t after);
+  Result<bool> stamp_ahead(const Batch& batch);
+  Result<HubReply> send(PreparedBody body, std::int64_t last_sent, std::unique_ptr<Batch>& ahead);
+  Status acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report,
+                     std::unique_ptr<Batch> ahead);
   Status handle_gap(std::uint64_t last_applied, PushReport& report);
   Status renumber(std::int64_t hub_last, std::int64_t rewound_id, PushReport& report);
   Status align_to_hub(std::int64_t hub_last, PushReport& report);
@@ -92,6 +116,7 @@ class OutboxRelay {
   HubChannel& channel_;
   const Clock& clock_;
   RelayOptions options_;
+  std::unique_ptr<Pipeline> pipeline_;
 };
 
 }  // namespace storeedge::sync::client

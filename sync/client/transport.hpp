@@ -10,7 +10,8 @@
 //   may not have reached the hub, and the caller retries it (push and pull are idempotent).
 // - `body` of the response is as received; `content_encoding` says whether it is still gzip.
 //
-// Threads: a Transport is used by one thread at a time (the daemon's io thread).
+// Threads: a Transport is used by one thread at a time: the daemon's io thread, or the outbox relay's
+// short-lived worker that posts a batch while the next one is prepared (the io thread waits for it).
 #include <string>
 #include <string_view>
 #include <utility>
