@@ -87,7 +87,11 @@ Status validate_gift_card_entry(const GiftCardEntry& e) {
 }
 
 Result<EdgeOrder> parse_edge_order(std::string_view payload) {
-  HUB_TRY(o, jsonr::parse_object(payload, "order"));
+  // The parsed document lives only in this call: its values come from one arena (a 10-line sale
+  // took ~150 allocations from the heap).
+  std::array<unsigned char, 16384> arena;
+  json::monotonic_resource memory(arena.data(), arena.size());
+  HUB_TRY(o, jsonr::parse_object(payload, "order", &memory));
   HUB_TRY(id, jsonr::str(o, "order_id", "order"));
   const std::string what = "order " + id;
   EdgeOrder e;
@@ -126,11 +130,16 @@ Result<EdgeOrder> parse_edge_order(std::string_view payload) {
     g.created_at_ms = e.created_at_ms;
   }
   e.gift_cards = std::move(gift_cards);
-  e.canonical = json::serialize(o);
-  for (std::string_view key :
-       {"type", "status", "fulfilment", "needs_review", "review_reason", "updated_at_ms"})
-    e.plain = e.plain && o.if_contains(key) == nullptr;
+  e.base = std::string(payload);  // re-serializing it cost a quarter of the parse again
   return e;
+}
+
+bool same_order_content(std::string_view stored, std::string_view pushed) {
+  if (stored == pushed) return true;
+  boost::system::error_code a, b;
+  const json::value left = json::parse(stored, a);
+  const json::value right = json::parse(pushed, b);
+  return !a && !b && left == right;
 }
 
 Result<EdgeStatusChange> parse_status_change(std::string_view payload) {

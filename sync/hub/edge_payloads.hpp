@@ -35,12 +35,13 @@ struct EdgeOrder {
   // "gift_cards": [{entry_id, card_id, amount, kind}] — the card ledger entries the till wrote (store,
   // node, order and time are the order's).
   std::vector<GiftCardEntry> gift_cards;
-  std::string canonical;  // the payload re-serialized: equal content gives equal text
-  // None of the fields the hub adds to a published order (type, status, fulfilment, needs_review,
-  // review_reason, updated_at_ms) is in the payload, so they can be appended to `canonical` as text.
-  bool plain = true;
+  // The payload as the node sent it (a JSON object; stored as the order's base). Re-sends of an
+  // order carry the same text; same_order_content() also accepts other formatting of equal content.
+  std::string base;
 };
 [[nodiscard]] Result<EdgeOrder> parse_edge_order(std::string_view payload);
+// Whether a stored order base and a pushed order payload hold the same JSON document.
+bool same_order_content(std::string_view stored, std::string_view pushed);
 
 // order.status: a store reports a status of a hub-held online order (ready_for_pickup, collected,
 // cancelled).

@@ -11,9 +11,9 @@ tl::unexpected<Error> bad(std::string_view what, std::string_view key, std::stri
 
 }  // namespace
 
-Result<json::object> parse_object(std::string_view text, std::string_view what) {
+Result<json::object> parse_object(std::string_view text, std::string_view what, json::storage_ptr storage) {
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  json::value v = json::parse(text, ec, std::move(storage));
   if (ec)
     return fail(Errc::invalid_argument, std::string(what) + ": payload is not JSON (" + ec.message() + ")");
   if (!v.is_object())

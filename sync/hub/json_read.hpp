@@ -12,7 +12,8 @@
 
 namespace storeedge::sync::hub::jsonr {
 
-[[nodiscard]] Result<boost::json::object> parse_object(std::string_view text, std::string_view what);
+[[nodiscard]] Result<boost::json::object> parse_object(std::string_view text, std::string_view what,
+                                                       boost::json::storage_ptr storage = {});
 // Required, non-empty string.
 [[nodiscard]] Result<std::string> str(const boost::json::object& o, std::string_view key,
                                       std::string_view what);

@@ -53,7 +53,7 @@ Status SqliteStorage::apply_edge_order(std::string_view node_id, const IncomingM
       db_.query_one<std::string>("SELECT base FROM hub_order WHERE order_id = ?", order->order_id);
   if (!existing) return fail(existing.error());
   if (*existing) {
-    if (**existing == order->canonical) return {};
+    if (same_order_content(**existing, order->base)) return {};
     return fail(Errc::conflict, "order " + order->order_id +
                                     " is already recorded with different content; orders are immutable");
   }
@@ -67,7 +67,7 @@ Status SqliteStorage::apply_edge_order(std::string_view node_id, const IncomingM
           "status, total_cents, base, created_at_ms, updated_at_ms, stream_seq) "
           "VALUES (?, ?, 'in_store', ?, ?, ?, 'completed', ?, ?, ?, ?, ?)",
           "", order->order_id, order->channel, order->store_code, node_id, order->customer_id,
-          order->total_cents, order->canonical, order->created_at_ms, now, *seq);
+          order->total_cents, order->base, order->created_at_ms, now, *seq);
       !s) {
     return fail(s.error().with_context("recording order " + order->order_id));
   }
