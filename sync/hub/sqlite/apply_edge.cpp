@@ -81,14 +81,8 @@ Status SqliteStorage::apply_edge_order(std::string_view node_id, const IncomingM
 
 // Stock deltas, loyalty entries and the customer's link to the store.
 Status SqliteStorage::write_order_effects(std::string_view node_id, const EdgeOrder& order) {
-  const std::string reason = order.kind == "return" ? "return" : "sale";
-  for (const EdgeStockDelta& d : order.stock) {
-    if (auto id =
-            add_stock_move(order.store_code, d.sku, d.delta, reason, std::string(node_id), order.order_id);
-        !id) {
-      return fail(id.error());
-    }
-  }
+  if (auto s = add_order_stock_moves(order, order.kind == "return" ? "return" : "sale", node_id); !s)
+    return s;
   for (const LoyaltyEntry& e : order.loyalty) {
     if (auto r = insert_loyalty(e, std::string(node_id), order.order_id); !r) return fail(r.error());
   }

@@ -146,6 +146,8 @@ class SqliteStorage final : public HubStorage {
   Result<std::string> cursor_after(std::string_view stream, std::string_view cursor);
 
   sqlite::Database db_;
+  Status add_order_stock_moves(const EdgeOrder& order, std::string_view reason, std::string_view node_id);
+  Status count_stock(std::string_view store_code, std::string_view sku, std::int64_t delta);
   Status add_to_stock_level(std::string_view store_code, std::string_view sku, std::int64_t delta);
 
   struct SeqBatch {
