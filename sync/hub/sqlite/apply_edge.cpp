@@ -1,6 +1,6 @@
-// Applying the mutations store nodes push. Every function runs inside apply_push's transaction and
-// savepoint; an error of a permanent kind (invalid_argument, conflict, unsupported, ...) quarantines
-// the mutation, any other kind makes the node retry it.
+// Applying the mutations store nodes push. Every function runs inside apply_push's transaction (and a
+// savepoint when the batch is isolated, sqlite_storage.cpp); an error of a permanent kind (invalid_argument,
+// conflict, unsupported, ...) quarantines the mutation, any other kind makes the node retry it.
 #include <boost/json.hpp>
 
 #include "sync/hub/json_read.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // The default HubStorage: one SQLite database (hub.db), WAL and synchronous=FULL, schema in
-// schema.cpp. Every push batch (a savepoint per mutation), channel load and status change is one
+// schema.cpp. Every push batch (see apply_batch), channel load and status change is one
 // immediate transaction.
 //
 // Ownership and threads: owns its connection; not thread-safe (one per thread, the hub uses one).
