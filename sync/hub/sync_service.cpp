@@ -136,10 +136,10 @@ SyncReply SyncService::push(const EnrolledNode& node, std::string_view body) {
   }
   std::vector<IncomingMutation> batch;
   batch.reserve(static_cast<std::size_t>(req->mutations_size()));
-  for (const auto& m : req->mutations()) {
+  for (auto& m : *req->mutable_mutations()) {  // payloads move out of the request, not copied
     batch.push_back({m.node_id(), static_cast<std::int64_t>(m.mutation_id()),
                      proto::NodeStamp{m.hlc(), m.node_id()}, static_cast<int>(m.schema_version()), m.kind(),
-                     m.payload()});
+                     std::move(*m.mutable_payload())});
   }
   auto applied = storage_.apply_push(node.node_id, batch);
   if (!applied) return error(400, proto::ErrorReply::INVALID_REQUEST, applied.error().what());
