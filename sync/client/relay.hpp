@@ -77,7 +77,7 @@ struct PushReport {
   std::int64_t applied = 0;
   std::int64_t duplicate = 0;
   std::int64_t rejected = 0;
-  std::int64_t acknowledged = 0;       // outbox rows newly marked acknowledged by this round
+  std::int64_t acknowledged = 0;       // outbox rows this round acknowledges (written, or held)
   std::int64_t reopened = 0;           // acknowledged rows made pending again (hub behind us)
   std::int64_t renumbered = 0;         // rows moved above the hub's watermark (NODE_REWOUND)
   std::int64_t hub_last_applied = -1;  // the hub's watermark for this node, when it said one
