@@ -240,22 +240,24 @@ Status OutboxRelay::settle() {
   return {};
 }
 
-// Runs while the hub applies `sent`: one transaction commits the held acknowledgement (the batch
-// before `sent`) and the stamps of the batch after `sent`, which is then encoded. That batch must
-// start right after `sent`, whose rows must still be the first pending ones, and its rows must be
-// unstamped and the saved clock read in the same transaction (persist_stamps), so its stamps
-// continue after `sent`'s and after whatever another writer saved. Any failure rolls back the whole
-// transaction and prepares nothing: the held acknowledgement is then written with the reply's, and
-// the next push reads and stamps its batch itself.
+// Runs while the hub applies `sent`: reads the batch after it (stamps in memory), then one
+// transaction writes the held acknowledgement (the batch before `sent`) and those stamps, and the
+// batch is encoded. The rows are read before the write lock is taken, so a sale on another
+// connection waits only for the writes; the transaction then checks that the batch starts right
+// after `sent`, whose rows are still the first pending ones, and persist_stamps() that its rows are
+// still unstamped and the saved clock is the one its stamps continue (after `sent`'s and whatever
+// another writer saved). A batch that fails a check is not stamped; any error rolls back the whole
+// transaction. Either way nothing is prepared and the next push reads and stamps its batch itself;
+// a held acknowledgement left unwritten is written with the reply's.
 std::unique_ptr<OutboxRelay::Batch> OutboxRelay::overlap(const Batch& sent) {
+  const bool held = pipeline_->held.has_value();
+  auto batch = read_batch(sent.last);
+  if (!held && (!batch || batch->count == 0)) return nullptr;
   auto tx = sqlite::Transaction::begin(replica_.db());
   if (!tx) return nullptr;
-  const bool held = pipeline_->held.has_value();
   if (held && !write_held()) return nullptr;
   std::unique_ptr<Batch> next;
-  auto batch = read_batch(sent.last);
-  if (!batch) return nullptr;
-  if (batch->count > 0) {
+  if (batch && batch->count > 0) {
     auto follows = first_pending(sent.first, batch->last, sent.count + batch->count);
     if (!follows) return nullptr;
     if (*follows) {

@@ -260,6 +260,30 @@ TEST_F(PipelineTest, ACrashBeforeTheHeldAcknowledgementIsWrittenResendsBothBatch
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM quarantine"), 0);
 }
 
+// A pull (or a customer edit) moves the saved clock while a batch is in flight and its
+// acknowledgement is held: the batch stamped next continues from the moved clock, so a later write
+// never carries an older stamp than an earlier merged one.
+TEST_F(PipelineTest, StampsSavedAheadContinueAClockAnotherWriterMoved) {
+  make_sales(8);
+  auto relay = recording_relay(4);
+  ASSERT_TRUE(relay.push_once());  // 1..4 applied and held, 5..8 stamped
+  const std::uint64_t stamped_ahead = load_hlc(db()).value();
+  // A pull merges a hub stamp far ahead of this till's clock and saves it.
+  proto::Hlc merged(stamped_ahead);
+  const std::uint64_t moved = merged.update(stamped_ahead + (std::uint64_t{1} << 30), 0).value();
+  ASSERT_TRUE(save_hlc(db(), moved));
+  make_sales(4);                   // 9..12
+  ASSERT_TRUE(relay.push_once());  // 5..8 leave; 9..12 are stamped meanwhile
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE mutation_id > 8 AND hlc IS NOT NULL"), 4);
+  for (int i = 0; i < 5 && pending() > 0; ++i) ASSERT_TRUE(relay.push_once());
+  EXPECT_EQ(pending(), 0);
+  for (std::uint64_t id = 5; id <= 8; ++id) EXPECT_LE(recorder_->sent[id].front(), stamped_ahead) << id;
+  for (std::uint64_t id = 9; id <= 12; ++id) EXPECT_GT(recorder_->sent[id].front(), moved) << id;
+  EXPECT_GT(load_hlc(db()).value(), moved);
+  EXPECT_EQ(recorder_->unsaved_stamps, 0);
+  EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 12);
+}
+
 TEST_F(PipelineTest, OrderAndExactlyOnceHoldWhenTheRelayIsReplacedAndRepliesFail) {
   const auto sold = make_sales(50);
   faulty_->fail_every = 5;
