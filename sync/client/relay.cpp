@@ -42,11 +42,23 @@ struct OutboxRelay::Batch {
   PreparedBody body{};
 };
 
+// Rows the hub acknowledged whose acknowledgement the replica does not hold yet: it is committed
+// while the hub applies the next batch (or by settle()). Lost in a crash, it costs a resend, which
+// the hub answers with DUPLICATE.
+struct OutboxRelay::Held {
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+  std::int64_t count = 0;
+  std::int64_t acked_at_ms = 0;
+};
+
 struct OutboxRelay::Pipeline {
   // Reused for every batch: cleared mutations keep their objects and string buffers.
   proto::PushRequest request;
-  // Stamped durably and encoded: what the next push sends, if its rows are still the first pending.
+  // Stamped durably and encoded: what the next push sends, if its rows are still the first pending
+  // (right after `held`, when there is one).
   std::unique_ptr<Batch> next;
+  std::optional<Held> held;
 };
 
 OutboxRelay::OutboxRelay(store::Replica& replica, HubChannel& channel, const Clock& clock,
@@ -58,7 +70,11 @@ OutboxRelay::OutboxRelay(store::Replica& replica, HubChannel& channel, const Clo
       pipeline_(std::make_unique<Pipeline>()) {}
 
 OutboxRelay::OutboxRelay(OutboxRelay&&) noexcept = default;
-OutboxRelay::~OutboxRelay() = default;
+// Writes a held acknowledgement on the way out. Best effort: if that fails, the next relay resends
+// those rows and the hub answers DUPLICATE, as after a crash.
+OutboxRelay::~OutboxRelay() {
+  if (pipeline_) (void)settle();
+}
 
 // Reads the first pending rows after `after` into pipeline_->request: consecutive ids, bounded by
 // rows and payload bytes; with after > 0 the batch must start at after + 1 or it is empty. Rows
@@ -174,51 +190,95 @@ Result<OutboxRelay::Batch> OutboxRelay::stamp_batch() {
   return batch;
 }
 
-// True when the batch's rows are exactly the first pending rows of the outbox.
-Result<bool> OutboxRelay::still_first_pending(const Batch& batch) {
+// True when the first pending rows of the outbox are exactly the `count` rows first..last.
+Result<bool> OutboxRelay::first_pending(std::int64_t first, std::int64_t last, std::int64_t count) {
   auto stmt = replica_.db().cached(
       "SELECT COUNT(*), MIN(mutation_id) FROM outbox WHERE acked_at_ms IS NULL AND mutation_id <= ?");
   if (!stmt) return fail(stmt.error());
-  if (auto s = (*stmt)->bind_all(batch.last); !s) return fail(s.error());
+  if (auto s = (*stmt)->bind_all(last); !s) return fail(s.error());
   auto row = (*stmt)->step();
   if (!row) return fail(row.error());
   if (!*row) return false;
-  return (*stmt)->column_int64(0) == batch.count && (*stmt)->column_int64(1) == batch.first;
+  return (*stmt)->column_int64(0) == count && (*stmt)->column_int64(1) == first;
 }
 
-// The batch prepared by the last push, if the outbox has not moved under it since.
+// The batch prepared by the last push, if the outbox has not moved under it since: its rows are
+// the first pending ones, or come right after the held acknowledgement's, which are.
 Result<std::unique_ptr<OutboxRelay::Batch>> OutboxRelay::take_prepared() {
   std::unique_ptr<Batch> next = std::move(pipeline_->next);
   if (!next) return next;
-  auto current = still_first_pending(*next);
+  const auto& held = pipeline_->held;
+  if (held && held->last + 1 != next->first) {
+    next.reset();
+    return next;
+  }
+  auto current = held ? first_pending(held->first, next->last, held->count + next->count)
+                      : first_pending(next->first, next->last, next->count);
   if (!current) return fail(current.error());
   if (!*current) next.reset();
   return next;
 }
 
-// The batch after `after`, read (stamps in memory only) and encoded while the hub works. Failures
-// only mean nothing is prepared: the next push reads the batch again and reports what fails.
-std::unique_ptr<OutboxRelay::Batch> OutboxRelay::prepare_ahead(std::int64_t after) {
-  auto batch = read_batch(after);
-  if (!batch || batch->count == 0) return nullptr;
+// Inside the caller's transaction: marks the held acknowledgement's rows acknowledged.
+Status OutboxRelay::write_held() {
+  const auto& held = pipeline_->held;
+  if (!held) return {};
+  auto range = replica_.db().cached(
+      "UPDATE outbox SET acked_at_ms = ? WHERE mutation_id BETWEEN ? AND ? AND acked_at_ms IS NULL");
+  if (!range) return fail(range.error());
+  if (auto s = (*range)->bind_all(held->acked_at_ms, held->first, held->last); !s) return s;
+  return (*range)->run();
+}
+
+Status OutboxRelay::settle() {
+  if (!pipeline_->held) return {};
+  auto tx = sqlite::Transaction::begin(replica_.db());
+  if (!tx) return fail(tx.error().with_context("acknowledging pushed mutations"));
+  if (auto s = write_held(); !s) return fail(s.error().with_context("acknowledging pushed mutations"));
+  if (auto s = tx->commit(); !s) return fail(s.error().with_context("acknowledging pushed mutations"));
+  pipeline_->held.reset();
+  return {};
+}
+
+// Runs while the hub applies `sent`: reads the batch after it (stamps in memory), then one
+// transaction writes the held acknowledgement (the batch before `sent`) and those stamps, and the
+// batch is encoded. The rows are read before the write lock is taken, so a sale on another
+// connection waits only for the writes; the transaction then checks that the batch starts right
+// after `sent`, whose rows are still the first pending ones, and persist_stamps() that its rows are
+// still unstamped and the saved clock is the one its stamps continue (after `sent`'s and whatever
+// another writer saved). A batch that fails a check is not stamped; any error rolls back the whole
+// transaction. Either way nothing is prepared and the next push reads and stamps its batch itself;
+// a held acknowledgement left unwritten is written with the reply's.
+std::unique_ptr<OutboxRelay::Batch> OutboxRelay::overlap(const Batch& sent) {
+  const bool held = pipeline_->held.has_value();
+  auto batch = read_batch(sent.last);
+  if (!held && (!batch || batch->count == 0)) return nullptr;
+  auto tx = sqlite::Transaction::begin(replica_.db());
+  if (!tx) return nullptr;
+  if (held && !write_held()) return nullptr;
+  std::unique_ptr<Batch> next;
+  if (batch && batch->count > 0) {
+    auto follows = first_pending(sent.first, batch->last, sent.count + batch->count);
+    if (!follows) return nullptr;
+    if (*follows) {
+      auto saved = persist_stamps(*batch);  // checks before it writes; an error mid-way rolls back
+      if (!saved) return nullptr;
+      if (*saved) next = std::make_unique<Batch>(std::move(*batch));
+    }
+  }
+  if (!held && !next) return nullptr;
+  if (!tx->commit()) return nullptr;
+  pipeline_->held.reset();
+  if (!next) return nullptr;
   auto body = channel_.prepare(pipeline_->request);
-  if (!body) return nullptr;
-  batch->body = std::move(*body);
-  return std::make_unique<Batch>(std::move(*batch));
+  if (!body) return nullptr;  // its stamps are saved but it was never sent: the next push resends them
+  next->body = std::move(*body);
+  return next;
 }
 
-// Inside the acknowledging transaction: saves the prepared batch's stamps when its rows are now the
-// first pending ones and nothing moved under it (persist_stamps); false, with nothing written, if not.
-Result<bool> OutboxRelay::stamp_ahead(const Batch& batch) {
-  auto first = still_first_pending(batch);
-  if (!first) return fail(first.error());
-  if (!*first) return false;
-  return persist_stamps(batch);
-}
-
-// Posts the batch; with prepare_ahead, on a worker thread while the batch after `last_sent` is read
-// and encoded here. Without a thread (none could be started) the post runs inline.
-Result<HubReply> OutboxRelay::send(PreparedBody body, std::int64_t last_sent, std::unique_ptr<Batch>& ahead) {
+// Posts the batch; with prepare_ahead, on a worker thread while overlap() runs here. Without a
+// thread (none could be started) the post runs inline.
+Result<HubReply> OutboxRelay::send(PreparedBody body, const Batch& sent, std::unique_ptr<Batch>& ahead) {
   std::packaged_task<Result<HubReply>()> task([&] { return channel_.send(kPushPath, std::move(body)); });
   auto reply = task.get_future();
   std::optional<std::thread> worker;
@@ -239,10 +299,48 @@ Result<HubReply> OutboxRelay::send(PreparedBody body, std::int64_t last_sent, st
       std::thread& thread;
       ~Join() { thread.join(); }
     } join{*worker};
-    ahead = prepare_ahead(last_sent);
+    ahead = overlap(sent);
   }
   return reply.get();
 }
+
+namespace {
+
+// True when the push result acknowledges every row of the batch first..last (`count` rows): each
+// has a status this build knows, or is at or below the hub's watermark.
+bool acknowledges_all(const proto::PushResult& result, std::int64_t first, std::int64_t last,
+                      std::int64_t count) {
+  if (static_cast<std::int64_t>(result.last_applied_mutation_id()) >= last) return true;
+  std::int64_t known = 0;
+  for (const auto& r : result.results()) {
+    const auto id = static_cast<std::int64_t>(r.mutation_id());
+    if (id < first || id > last) continue;
+    switch (r.status()) {
+      case proto::MutationResult::APPLIED:
+      case proto::MutationResult::DUPLICATE:
+      case proto::MutationResult::REJECTED: ++known; break;
+      default: break;
+    }
+  }
+  return known == count;
+}
+
+// Counts the results into the report.
+void tally(const proto::PushResult& result, PushReport& report) {
+  for (const auto& r : result.results()) {
+    switch (r.status()) {
+      case proto::MutationResult::APPLIED: ++report.applied; break;
+      case proto::MutationResult::DUPLICATE: ++report.duplicate; break;
+      case proto::MutationResult::REJECTED:
+        ++report.rejected;
+        report.last_rejection = "mutation " + std::to_string(r.mutation_id()) + ": " + r.reason();
+        break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
 
 Result<PushReport> OutboxRelay::push_once() {
   PushReport report;
@@ -250,6 +348,9 @@ Result<PushReport> OutboxRelay::push_once() {
   if (!prepared) return fail(prepared.error());
   std::unique_ptr<Batch> batch = std::move(*prepared);
   if (!batch) {
+    // Nothing prepared, or the outbox moved under it: the held acknowledgement first, then the
+    // first pending rows are read and stamped as in step 1.
+    if (auto s = settle(); !s) return fail(s.error());
     auto fresh = stamp_batch();
     if (!fresh) return fail(fresh.error());
     if (fresh->count == 0) return report;
@@ -261,10 +362,16 @@ Result<PushReport> OutboxRelay::push_once() {
       "pushing mutations " + std::to_string(batch->first) + ".." + std::to_string(batch->last);
 
   std::unique_ptr<Batch> ahead;
-  auto reply = send(std::move(batch->body), last_sent, ahead);
-  if (!reply) return fail(reply.error().with_context(ctx));
+  auto reply = send(std::move(batch->body), *batch, ahead);
+  // Past this point the held acknowledgement (left only when overlap() failed) is written before
+  // anything else: with the reply's acknowledgement, or alone on every other way out.
+  if (!reply) {
+    (void)settle();  // on failure it stays held for the next push, which resends nothing it covers
+    return fail(reply.error().with_context(ctx));
+  }
   if (reply->error) {
     const auto& e = *reply->error;
+    if (auto s = settle(); !s) return fail(s.error().with_context(ctx));
     switch (e.code()) {
       case proto::ErrorReply::MUTATION_GAP:
         if (auto s = handle_gap(e.last_applied_mutation_id(), report); !s)
@@ -282,22 +389,37 @@ Result<PushReport> OutboxRelay::push_once() {
     }
   }
   auto result = proto::decode_push_result(reply->body);
-  if (!result) return fail(Error(Errc::unavailable, result.error().message()).with_context(ctx));
+  if (!result) {
+    (void)settle();  // as for a transport failure
+    return fail(Error(Errc::unavailable, result.error().message()).with_context(ctx));
+  }
   auto saved_epoch = load_hub_epoch(replica_.db());
   if (!saved_epoch) return fail(saved_epoch.error());
   report.epoch_changed = *saved_epoch && result->hub_epoch() != 0 && result->hub_epoch() != **saved_epoch;
-  if (report.epoch_changed) ahead.reset();  // the sync client reconciles with the hub first
-  if (auto s = acknowledge(*result, last_sent, report, std::move(ahead)); !s)
-    return fail(s.error().with_context(ctx));
+  // The hub has the whole batch and the next one is stamped durably: send it at once (the next
+  // push_once) and write this batch's acknowledgement while the hub applies it. A crash before that
+  // resends this batch, which the hub answers with DUPLICATE.
+  if (ahead && !report.epoch_changed && !pipeline_->held &&
+      acknowledges_all(*result, batch->first, batch->last, batch->count)) {
+    tally(*result, report);
+    report.acknowledged = batch->count;
+    pipeline_->held = Held{batch->first, batch->last, batch->count, unix_millis(clock_.now())};
+    pipeline_->next = std::move(ahead);
+    return report;
+  }
+  // Any other reply drops the batch prepared ahead: its stamps are saved, and the next push that
+  // reaches its rows sends them unchanged.
+  if (auto s = acknowledge(*result, last_sent, report); !s) return fail(s.error().with_context(ctx));
   return report;
 }
 
-Status OutboxRelay::acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report,
-                                std::unique_ptr<Batch> ahead) {
+Status OutboxRelay::acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report) {
   auto& db = replica_.db();
   const std::int64_t now = unix_millis(clock_.now());
   auto tx = sqlite::Transaction::begin(db);
   if (!tx) return fail(tx.error());
+  if (auto s = write_held(); !s) return s;  // counted by the push that held it
+  tally(result, report);
   // Results come in id order, so the handled ones form a few runs of consecutive ids (usually one):
   // each run is one range UPDATE instead of one UPDATE per row.
   auto range = db.cached(
@@ -314,12 +436,9 @@ Status OutboxRelay::acknowledge(const proto::PushResult& result, std::int64_t la
   };
   for (const auto& r : result.results()) {
     switch (r.status()) {
-      case proto::MutationResult::APPLIED: ++report.applied; break;
-      case proto::MutationResult::DUPLICATE: ++report.duplicate; break;
-      case proto::MutationResult::REJECTED:
-        ++report.rejected;
-        report.last_rejection = "mutation " + std::to_string(r.mutation_id()) + ": " + r.reason();
-        break;
+      case proto::MutationResult::APPLIED:
+      case proto::MutationResult::DUPLICATE:
+      case proto::MutationResult::REJECTED: break;
       default:  // a status this build does not know: leave the row pending
         if (auto s = flush(); !s) return s;
         continue;
@@ -341,16 +460,8 @@ Status OutboxRelay::acknowledge(const proto::PushResult& result, std::int64_t la
   if (auto s = (*upto)->bind_all(now, std::min(hub_last, last_sent)); !s) return s;
   if (auto s = (*upto)->run(); !s) return s;
   report.acknowledged += db.changes();
-  // One durable commit for both: this batch acknowledged, the next one stamped and ready to send.
-  // An error here fails the whole transaction: the hub has the batch, so its resend is a DUPLICATE.
-  bool keep_ahead = false;
-  if (ahead) {
-    auto stamped = stamp_ahead(*ahead);
-    if (!stamped) return fail(stamped.error().with_context("stamping the next batch"));
-    keep_ahead = *stamped;
-  }
   if (auto s = tx->commit(); !s) return s;
-  if (keep_ahead) pipeline_->next = std::move(ahead);
+  pipeline_->held.reset();
   return {};
 }
 
@@ -363,6 +474,7 @@ Status OutboxRelay::handle_gap(std::uint64_t last_applied, PushReport& report) {
 
 Result<PushReport> OutboxRelay::reconcile() {
   PushReport report;
+  if (auto s = settle(); !s) return fail(s.error());
   pipeline_->next.reset();
   proto::PushRequest request;
   request.set_protocol_version(proto::kProtocolVersion);

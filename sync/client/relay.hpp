@@ -13,15 +13,21 @@
 // 2. The PushRequest is signed and posted to /sync/v1/push.
 // 3. APPLIED, DUPLICATE and REJECTED results, and every id of the batch up to the reply's
 //    last_applied_mutation_id, are acknowledged in one transaction.
-// Pipelining (RelayOptions::prepare_ahead, on by default): while the hub applies a batch, the relay
-// reads, stamps in memory, encodes and compresses the batch after it on this thread (the post runs
-// on a short-lived worker thread). When the reply acknowledges the whole current batch, the same
-// transaction that acknowledges it also persists the next batch's stamps (after checking that those
-// rows are still the first pending ones, unstamped, and that the saved clock has not moved), so in
-// steady state one push costs one durable commit and the next push sends the prepared body at once.
-// Any other outcome drops the prepared batch: its stamps were never saved nor sent, so the next
-// push reads and stamps it again as in step 1. A prepared batch kept between two calls is sent only
-// if its rows are still exactly the first pending ones.
+// Pipelining (RelayOptions::prepare_ahead, on by default): the post runs on a short-lived worker
+// thread while this thread, in one durable transaction, writes the acknowledgement of the batch
+// before (held, see below) and the stamps of the batch after the one in flight, then encodes and
+// compresses that batch. Those stamps are saved only if the batch starts right after the one in
+// flight, whose rows are still the first pending ones, its rows are unstamped and they continue the
+// clock as saved in that transaction (after the in-flight batch's stamps and whatever another writer
+// saved). When the reply acknowledges the whole batch and the next one is stamped, the relay holds
+// the acknowledgement in memory and returns: the next push_once() sends the prepared batch at once
+// and writes the held acknowledgement while the hub applies it, so the hub never waits for the
+// edge's commit. A crash before that write resends the held batch and the one after it; the hub
+// answers DUPLICATE for both, with the stamps the replica holds. Any other outcome writes the held
+// acknowledgement with the reply's (or alone) and drops the prepared batch: its stamps are saved
+// but it was not sent, so the next push reads and sends it as in step 1. A prepared batch kept
+// between two calls is sent only if its rows are still exactly the first pending ones after those
+// of the held acknowledgement. PushReport::acknowledged counts held rows too.
 //    MUTATION_GAP: the hub names the last id it applied. When the hub is behind rows already
 //    acknowledged (a hub restored from a backup), those rows become pending again so they are
 //    resent; if they were pruned, Errc::conflict asks for a technician.
@@ -71,7 +77,7 @@ struct PushReport {
   std::int64_t applied = 0;
   std::int64_t duplicate = 0;
   std::int64_t rejected = 0;
-  std::int64_t acknowledged = 0;       // outbox rows newly marked acknowledged by this round
+  std::int64_t acknowledged = 0;       // outbox rows this round acknowledges (written, or held)
   std::int64_t reopened = 0;           // acknowledged rows made pending again (hub behind us)
   std::int64_t renumbered = 0;         // rows moved above the hub's watermark (NODE_REWOUND)
   std::int64_t hub_last_applied = -1;  // the hub's watermark for this node, when it said one
@@ -95,19 +101,24 @@ class OutboxRelay {
   // rows that are no longer in the outbox; Errc::unavailable for transport failures.
   [[nodiscard]] Result<PushReport> reconcile();
 
+  // Writes an acknowledgement the pipeline still holds in memory (see above); nothing to do without
+  // one. SyncClient calls it at the end of a push round, so the outbox shows what the hub has; the
+  // destructor calls it too (a failure there costs only a resend).
+  [[nodiscard]] Status settle();
+
  private:
   struct Batch;
+  struct Held;
   struct Pipeline;
   Result<Batch> read_batch(std::int64_t after);
   Result<Batch> stamp_batch();
   Result<bool> persist_stamps(const Batch& batch);
-  Result<bool> still_first_pending(const Batch& batch);
+  Result<bool> first_pending(std::int64_t first, std::int64_t last, std::int64_t count);
   Result<std::unique_ptr<Batch>> take_prepared();
-  std::unique_ptr<Batch> prepare_ahead(std::int64_t after);
-  Result<bool> stamp_ahead(const Batch& batch);
-  Result<HubReply> send(PreparedBody body, std::int64_t last_sent, std::unique_ptr<Batch>& ahead);
-  Status acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report,
-                     std::unique_ptr<Batch> ahead);
+  Status write_held();
+  std::unique_ptr<Batch> overlap(const Batch& sent);
+  Result<HubReply> send(PreparedBody body, const Batch& sent, std::unique_ptr<Batch>& ahead);
+  Status acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report);
   Status handle_gap(std::uint64_t last_applied, PushReport& report);
   Status renumber(std::int64_t hub_last, std::int64_t rewound_id, PushReport& report);
   Status align_to_hub(std::int64_t hub_last, PushReport& report);

@@ -89,7 +89,8 @@ Status SyncClient::push_round(StepReport& report, bool& resync_needed) {
     // again unchanged: leave it for the next step.
     if (r->acknowledged == 0 && r->reopened == 0 && r->renumbered == 0) break;
   }
-  return {};
+  // The last batch's acknowledgement may still be held by the relay's pipeline.
+  return relay_.settle();
 }
 
 Status SyncClient::reconcile(StepReport& report) {

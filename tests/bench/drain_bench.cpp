@@ -68,9 +68,12 @@ int run(const Args& args) {
   if (!tokens) return failed("issuing a token", tokens.error());
   if (auto s = hub.start(); !s) return failed("starting storehub", s.error());
 
-  // The edge reopens its replica durable, as the daemon's sync thread does.
+  // The edge reopens its replica durable and with the page cache of the daemon's sync thread
+  // (edge/daemon/sync_runner.cpp).
   auto replica = store::Replica::open(dir / "edge.db", clock);
   if (!replica) return failed("reopening the replica", replica.error());
+  if (auto s = replica->db().exec("PRAGMA cache_size = -8192"); !s)
+    return failed("sizing the page cache", s.error());
   sync::client::CurlOptions curl;
   curl.base_url = hub.base_url();
   curl.total_timeout = std::chrono::seconds(120);
