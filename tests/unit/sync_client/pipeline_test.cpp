@@ -71,6 +71,25 @@ class PipelineTest : public SyncTest {
     return OutboxRelay(*replica_, *recording_channel_, clock_, o);
   }
 
+  // What the recorded requests must show after a drain through failures: every stamp saved before
+  // it left, every push starting at most one past what was acknowledged and carrying consecutive ids,
+  // and a mutation sent twice carrying the same stamp, stamps increasing with ids.
+  void expect_ordered_batches_with_stable_stamps() {
+    EXPECT_EQ(recorder_->unsaved_stamps, 0);
+    std::uint64_t acknowledged_up_to = 0;
+    for (const auto& batch : recorder_->batches) {
+      EXPECT_LE(batch.front(), acknowledged_up_to + 1);
+      for (std::size_t i = 1; i < batch.size(); ++i) EXPECT_EQ(batch[i], batch[i - 1] + 1);
+      acknowledged_up_to = std::max(acknowledged_up_to, batch.back());
+    }
+    std::uint64_t previous = 0;
+    for (const auto& [id, stamps] : recorder_->sent) {
+      for (auto st : stamps) EXPECT_EQ(st, stamps.front()) << "mutation " << id << " re-stamped";
+      EXPECT_GT(stamps.front(), previous) << id;
+      previous = stamps.front();
+    }
+  }
+
   std::unique_ptr<RecordingTransport> recorder_;
   std::unique_ptr<HubChannel> recording_channel_;
 };
@@ -137,22 +156,7 @@ TEST_F(PipelineTest, PipelinedBatchesGoInOrderAndArriveOnceThroughFailures) {
   EXPECT_EQ(hub_order_ids(), sold);
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 60);
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM quarantine"), 0);
-
-  EXPECT_EQ(recorder_->unsaved_stamps, 0);
-  // Every push starts at the first id the hub has not acknowledged to us and carries consecutive ids.
-  std::uint64_t acknowledged_up_to = 0;
-  for (const auto& batch : recorder_->batches) {
-    EXPECT_LE(batch.front(), acknowledged_up_to + 1);
-    for (std::size_t i = 1; i < batch.size(); ++i) EXPECT_EQ(batch[i], batch[i - 1] + 1);
-    acknowledged_up_to = std::max(acknowledged_up_to, batch.back());
-  }
-  // A mutation sent twice carries the same stamp; stamps increase with ids.
-  std::uint64_t previous = 0;
-  for (const auto& [id, stamps] : recorder_->sent) {
-    for (auto s : stamps) EXPECT_EQ(s, stamps.front()) << "mutation " << id << " re-stamped";
-    EXPECT_GT(stamps.front(), previous) << id;
-    previous = stamps.front();
-  }
+  expect_ordered_batches_with_stable_stamps();
 }
 
 TEST_F(PipelineTest, APreparedBatchIsNotSentWhenTheOutboxMovedUnderIt) {
@@ -306,15 +310,7 @@ TEST_F(PipelineTest, OrderAndExactlyOnceHoldWhenTheRelayIsReplacedAndRepliesFail
   EXPECT_EQ(hub_order_ids(), sold);
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 50);
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM quarantine"), 0);
-  EXPECT_EQ(recorder_->unsaved_stamps, 0);
-  std::uint64_t acknowledged_up_to = 0;
-  for (const auto& batch : recorder_->batches) {
-    EXPECT_LE(batch.front(), acknowledged_up_to + 1);
-    for (std::size_t i = 1; i < batch.size(); ++i) EXPECT_EQ(batch[i], batch[i - 1] + 1);
-    acknowledged_up_to = std::max(acknowledged_up_to, batch.back());
-  }
-  for (const auto& [id, stamps] : recorder_->sent)
-    for (auto s : stamps) EXPECT_EQ(s, stamps.front()) << "mutation " << id << " re-stamped";
+  expect_ordered_batches_with_stable_stamps();
 }
 
 TEST_F(PipelineTest, ASyncStepLeavesNoAcknowledgementHeld) {
