@@ -97,17 +97,22 @@ std::string render_admin_page(const AdminPageData& data) {
   return page + "</body></html>\n";
 }
 
+std::optional<http::Response> refuse_admin(const http::Request& req, const std::vector<std::string>& keys) {
+  if (keys.empty()) {
+    return http::error_response(403, "forbidden", "admin view disabled: no admin.api_keys configured");
+  }
+  if (!channels::authorized(req, keys, true)) {
+    auto r = http::error_response(401, "unauthorized", "missing or wrong admin key");
+    r.headers["WWW-Authenticate"] = "Basic realm=\"storehub admin\", charset=\"UTF-8\"";
+    return r;
+  }
+  return std::nullopt;
+}
+
 void add_admin_page(http::Server& server, HubStorage& storage, std::vector<std::string> api_keys) {
   auto keys = std::make_shared<const std::vector<std::string>>(std::move(api_keys));
   server.route("GET", "/admin", [&storage, keys](const http::Request& req) {
-    if (keys->empty()) {
-      return http::error_response(403, "forbidden", "admin view disabled: no admin.api_keys configured");
-    }
-    if (!channels::authorized(req, *keys, true)) {
-      auto r = http::error_response(401, "unauthorized", "missing or wrong admin key");
-      r.headers["WWW-Authenticate"] = "Basic realm=\"storehub admin\", charset=\"UTF-8\"";
-      return r;
-    }
+    if (auto refused = refuse_admin(req, *keys)) return *refused;
     AdminPageData data;
     auto nodes = storage.list_nodes();
     if (!nodes) return channels::error_reply(nodes.error());

@@ -195,9 +195,16 @@ int serve(const std::filesystem::path& config_path, const HubConfig& config) {
   for (const char* path : {"/sync/v1/enroll", "/sync/v1/push", "/sync/v1/pull"}) {
     server.route("POST", path, [&sync](const http::Request& req) { return sync_reply(sync, req); });
   }
-  server.route("GET", "/admin/v1/nodes", [&storage](const http::Request&) { return admin_nodes(**storage); });
-  server.route("GET", "/admin/v1/gift_cards",
-               [&storage](const http::Request&) { return admin_gift_cards(**storage); });
+  // The admin JSON shows node ids and gift card balances: the admin keys guard it as they guard /admin.
+  const auto admin_keys = std::make_shared<const std::vector<std::string>>(config.admin_api_keys);
+  server.route("GET", "/admin/v1/nodes", [&storage, admin_keys](const http::Request& req) {
+    if (auto refused = refuse_admin(req, *admin_keys)) return *refused;
+    return admin_nodes(**storage);
+  });
+  server.route("GET", "/admin/v1/gift_cards", [&storage, admin_keys](const http::Request& req) {
+    if (auto refused = refuse_admin(req, *admin_keys)) return *refused;
+    return admin_gift_cards(**storage);
+  });
   add_channel_routes(server, **storage,
                      {.api_keys = config.channel_api_keys,
                       .max_load_bytes = config.channel_max_load_bytes,

@@ -152,7 +152,8 @@ describe('storehub /admin in Chromium', { timeout: 240_000 }, () => {
       lines: [{ sku: kSku, quantity: 1, unit_price_cents: kPrice }], total_cents: kPrice, tax_cents: 225,
     }, 201);
     await collectWhileCancelledOnline(token);
-    const nodes = (await expectStatus(hubPort, 'GET', '/admin/v1/nodes')).nodes;
+    const nodes = (await expectStatus(hubPort, 'GET', '/admin/v1/nodes',
+                                      { headers: { authorization: `Bearer ${kAdminKey}` } })).nodes;
     assert.equal(nodes.length, 1);
     nodeId = nodes[0].node_id;
     // Loopback only: Chromium resolves no host name; 127.0.0.1 is the one address it may reach.

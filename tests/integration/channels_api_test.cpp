@@ -270,6 +270,11 @@ TEST_F(ChannelsApiTest, MissingOrWrongKeysAreRefusedAndChangeNothing) {
   EXPECT_EQ(stock("SKU-A"), 0);
   error(call("GET", "/admin", {}, kWebKey), 401);  // channel keys do not open the admin page
   error(call("GET", "/admin", {}, ""), 401);
+  for (const char* json_view : {"/admin/v1/nodes", "/admin/v1/gift_cards"}) {
+    error(call("GET", json_view, {}, ""), 401);  // node ids and card balances are HQ's, like the page
+    error(call("GET", json_view, {}, kWebKey), 401);
+    EXPECT_EQ(call("GET", json_view, {}, kAdminKey).status, 200) << json_view;
+  }
 }
 
 TEST_F(ChannelsApiTest, WithoutKeysTheChannelApiAndAdminPageAreDisabled) {
@@ -277,6 +282,7 @@ TEST_F(ChannelsApiTest, WithoutKeysTheChannelApiAndAdminPageAreDisabled) {
   EXPECT_EQ(error(call("GET", "/channels/v1/orders?id=x"), 403),
             "forbidden: channel API disabled: no channels.api_keys configured");
   error(call("GET", "/admin", {}, kAdminKey), 403);
+  error(call("GET", "/admin/v1/nodes", {}, kAdminKey), 403);
   EXPECT_EQ(call("GET", "/health", {}, "").status, 200);
 }
 

@@ -26,6 +26,7 @@ namespace json = boost::json;
 
 inline constexpr auto kSyncDeadline = std::chrono::seconds(60);
 inline constexpr const char* kChannelKey = "flows-web-shop-key";
+inline constexpr const char* kAdminKey = "flows-hq-admin-key";
 
 struct Reply {
   int status = 0;
@@ -61,7 +62,10 @@ class FlowsTest : public ::testing::Test {
   void write_hub_config(std::uint16_t port, bool channels) {
     std::string text = "[hub]\ndata_dir = \"" + (dir_ / "hubdata").string() +
                        "\"\n[http]\nport = " + std::to_string(port) + "\n";
-    if (channels) text += std::string("[channels]\napi_keys = [\"") + kChannelKey + "\"]\n";
+    if (channels) {
+      text += std::string("[channels]\napi_keys = [\"") + kChannelKey + "\"]\n[admin]\napi_keys = [\"" +
+              kAdminKey + "\"]\n";
+    }
     ASSERT_TRUE(write_file_atomically(dir_ / "hub.toml", text));
   }
   std::filesystem::path hub_addr() const { return dir_ / "hubdata" / "storehub.addr"; }
@@ -157,14 +161,14 @@ class FlowsTest : public ::testing::Test {
     return sync["enrolled"].as_bool() && sync["pending_mutations"].as_int64() == 0;
   }
 
-  // The channel API of the hub, as the web shop, CRM or ERP call it.
-  Reply channel(const std::string& method, const std::string& target, const json::value& body = nullptr) {
+  // The channel API of the hub, as the web shop, CRM or ERP call it (`key`: HQ's admin key for /admin).
+  Reply channel(const std::string& method, const std::string& target, const json::value& body = nullptr,
+                const char* key = kChannelKey) {
     CURL* curl = curl_easy_init();
     std::string out;
     const std::string url = "http://127.0.0.1:" + std::to_string(hub_port_) + target;
     const std::string payload = body.is_null() ? std::string() : json::serialize(body);
-    curl_slist* headers =
-        curl_slist_append(nullptr, (std::string("Authorization: Bearer ") + kChannelKey).c_str());
+    curl_slist* headers = curl_slist_append(nullptr, (std::string("Authorization: Bearer ") + key).c_str());
     headers = curl_slist_append(headers, "Content-Type: application/json");
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);

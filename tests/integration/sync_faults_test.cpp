@@ -34,6 +34,8 @@ int fault_rounds(int fallback) {
   return n > 0 ? std::min(n, 1000) : fallback;
 }
 
+constexpr const char* kAdminKey = "faults-hq-admin-key";
+
 class SyncFaultsTest : public EdgeDaemonTest {
  protected:
   std::filesystem::path hub_config() const { return dir_ / "hub.toml"; }
@@ -41,7 +43,9 @@ class SyncFaultsTest : public EdgeDaemonTest {
   std::filesystem::path hub_addr() const { return hub_dir() / "storehub.addr"; }
 
   void SetUp() override {
-    ASSERT_TRUE(write_file_atomically(hub_config(), "[hub]\ndata_dir = \"hubdata\"\n[http]\nport = 0\n"));
+    ASSERT_TRUE(
+        write_file_atomically(hub_config(), std::string("[hub]\ndata_dir = \"hubdata\"\n[http]\nport = 0\n") +
+                                                "[admin]\napi_keys = [\"" + kAdminKey + "\"]\n"));
     auto token = storehub({"issue-token", "--store", "0042"}, "token");
     ASSERT_EQ(token.exit_code, 0) << token.err;
     start_hub();
@@ -310,7 +314,10 @@ TEST_F(SyncFaultsTest, TillRestoredFromAnOlderBackupLosesNoSaleItAcknowledged) {
       **replica->query_one<std::int64_t>("SELECT COUNT(*) FROM outbox WHERE mutation_id BETWEEN 5 AND 9"), 0);
 
   // The hub shows the node to a technician.
-  auto nodes = http::request("127.0.0.1", hub_port_, "GET", "/admin/v1/nodes");
+  EXPECT_EQ(http::request("127.0.0.1", hub_port_, "GET", "/admin/v1/nodes")->status, 401)
+      << "not without the key";
+  auto nodes = http::request("127.0.0.1", hub_port_, "GET", "/admin/v1/nodes", {}, std::chrono::seconds(5),
+                             "application/json", {{"Authorization", std::string("Bearer ") + kAdminKey}});
   ASSERT_TRUE(nodes && nodes->status == 200) << (nodes ? nodes->body : nodes.error().what());
   const auto list = boost::json::parse(nodes->body).as_object().at("nodes").as_array();
   ASSERT_EQ(list.size(), 1u);
