@@ -79,6 +79,11 @@ std::string render_admin_page(const AdminPageData& data) {
     cards.push_back(cell(c.card_id) + cell(c.currency) + cell(c.status) + cell(c.balance_cents) +
                     cell(c.review_reason));
   }
+  std::vector<std::string> resolved;
+  for (const auto& r : data.resolved) {
+    resolved.push_back(cell(r.subject == ReviewSubject::order ? "order" : "gift card") + cell(r.id) +
+                       cell(r.reason) + cell(r.note) + cell(r.resolved_at_ms));
+  }
   std::string page =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>storehub admin</title>"
       "<style>" +
@@ -94,6 +99,8 @@ std::string render_admin_page(const AdminPageData& data) {
                 "No order needs review.");
   page += table("Gift cards for review", {"card", "currency", "status", "balance (cents)", "reason"}, cards,
                 "No gift card needs review.");
+  page += table("Recently resolved reviews", {"subject", "id", "reason", "note", "resolved at (ms)"},
+                resolved, "No review has been resolved.");
   return page + "</body></html>\n";
 }
 
@@ -126,6 +133,9 @@ void add_admin_page(http::Server& server, HubStorage& storage, std::vector<std::
     auto cards = storage.gift_cards_for_review();
     if (!cards) return channels::error_reply(cards.error());
     data.gift_cards = std::move(*cards);
+    auto resolved = storage.resolved_reviews(20);
+    if (!resolved) return channels::error_reply(resolved.error());
+    data.resolved = std::move(*resolved);
     return http::Response{200, "text/html; charset=utf-8", render_admin_page(data)};
   });
 }

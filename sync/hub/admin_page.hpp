@@ -17,7 +17,8 @@ struct AdminPageData {
   std::vector<NodeStatus> nodes;
   std::vector<QuarantinedMutation> quarantine;
   std::vector<OrderView> review;
-  std::vector<GiftCardView> gift_cards;  // flagged for review
+  std::vector<GiftCardView> gift_cards;    // flagged for review
+  std::vector<ReviewResolution> resolved;  // the latest, newest first
 };
 
 std::string html_escape(std::string_view text);

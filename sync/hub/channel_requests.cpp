@@ -299,6 +299,19 @@ Result<GiftCardStatusRequest> parse_gift_card_status(std::string_view body) {
   return r;
 }
 
+Result<ReviewRequest> parse_review(std::string_view body) {
+  CH_TRY(o, jsonr::parse_object(body, "review"));
+  Fields f(o, "review");
+  std::string subject;
+  ReviewRequest r;
+  f.one_of("subject", subject, {"order", "gift_card"});
+  f.into("id", r.id);
+  f.into("note", r.note);
+  if (auto s = f.done(); !s) return fail(s.error());
+  r.subject = subject == "order" ? ReviewSubject::order : ReviewSubject::gift_card;
+  return r;
+}
+
 Result<GiftCardAllowance> parse_gift_card_allowance(std::string_view body) {
   CH_TRY(o, jsonr::parse_object(body, "gift card allowance"));
   Fields f(o, "gift card allowance");

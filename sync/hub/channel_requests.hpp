@@ -35,6 +35,8 @@ struct GiftCardStatusRequest {
 [[nodiscard]] Result<GiftCardEntry> parse_gift_card_load(std::string_view body);
 [[nodiscard]] Result<GiftCardStatusRequest> parse_gift_card_status(std::string_view body);
 [[nodiscard]] Result<GiftCardAllowance> parse_gift_card_allowance(std::string_view body);
+// {"subject": "order"|"gift_card", "id", "note"}
+[[nodiscard]] Result<ReviewRequest> parse_review(std::string_view body);
 
 // ERP loads as JSON.
 [[nodiscard]] Result<CatalogLoad> parse_catalog_json(std::string_view body);

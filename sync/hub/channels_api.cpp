@@ -331,6 +331,19 @@ void add_channel_routes(http::Server& server, HubStorage& storage, ChannelOption
         route(std::move(method), std::move(path), std::move(h));
       },
       st, opts->gift_card_default_offline_limit_cents);
+  // HQ settles what the hub flagged for review (docs/channels.md, "Reviews").
+  route("POST", "/channels/v1/reviews/resolve", [st](const http::Request& req) {
+    auto request = channels::parse_review(req.body);
+    if (!request) return error_reply(request.error());
+    auto resolved = st->resolve_review(*request);
+    if (!resolved) return error_reply(resolved.error());
+    return json_reply(
+        200, json::object{{"subject", resolved->subject == ReviewSubject::order ? "order" : "gift_card"},
+                          {"id", resolved->id},
+                          {"reason", resolved->reason},
+                          {"note", resolved->note},
+                          {"resolved_at_ms", resolved->resolved_at_ms}});
+  });
   route("POST", "/channels/v1/loyalty/allowances", [st](const http::Request& req) {
     auto allowance = channels::parse_allowance(req.body);
     if (!allowance) return error_reply(allowance.error());

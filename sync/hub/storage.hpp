@@ -252,6 +252,21 @@ struct GiftCardAllowance {
 inline constexpr std::array<std::string_view, 7> kStreams = {
     "catalog", "prices", "promotions", "stock", "customers", "store_orders", "gift_cards"};
 
+// Settling something the hub flagged for review (POST /channels/v1/reviews/resolve).
+enum class ReviewSubject { order, gift_card };
+struct ReviewRequest {
+  ReviewSubject subject = ReviewSubject::order;
+  std::string id{};    // the order id or the card id
+  std::string note{};  // what was done: required, at most 500 characters
+};
+struct ReviewResolution {
+  ReviewSubject subject = ReviewSubject::order;
+  std::string id{};
+  std::string reason{};  // the review reason that was cleared
+  std::string note{};
+  std::int64_t resolved_at_ms = 0;
+};
+
 struct PullRequest {
   std::string store_code{};
   std::string node_id{};
@@ -380,6 +395,12 @@ class HubStorage {
       std::optional<std::string_view> node_id = std::nullopt) = 0;
   // Orders flagged for review (collected in store while cancelled online, ...).
   [[nodiscard]] virtual Result<std::vector<OrderView>> orders_for_review() = 0;
+  // Clears the review flag of an order or a gift card once HQ has settled it, keeping the reason and
+  // the note in the resolution log. Errc::not_found for no such order or card, Errc::conflict when it
+  // is not flagged; an order's document goes to its store again (needs_review false).
+  [[nodiscard]] virtual Result<ReviewResolution> resolve_review(const ReviewRequest& request) = 0;
+  // The latest resolutions, newest first.
+  [[nodiscard]] virtual Result<std::vector<ReviewResolution>> resolved_reviews(std::size_t limit) = 0;
 };
 
 }  // namespace storeedge::sync::hub

@@ -226,6 +226,27 @@ TEST_F(GiftCardFlowsTest, ACardIssuedAtTheHubPaysAtTheTillAndTheHubCountsEachRed
   ASSERT_EQ(review.size(), 1u);
   EXPECT_EQ(review[0].as_object().at("card_id"), kCard);
   EXPECT_EQ(review[0].as_object().at("balance_cents"), 3500);
+
+  // HQ settles both with the customer and clears the flags; the admin list empties, the log keeps why.
+  EXPECT_EQ(channel("POST", "/channels/v1/reviews/resolve",
+                    json::object{{"subject", "gift_card"}, {"id", kCard}, {"note", ""}})
+                .status,
+            400);
+  auto card_done =
+      channel_ok("POST", "/channels/v1/reviews/resolve",
+                 json::object{{"subject", "gift_card"}, {"id", kCard}, {"note", "card kept blocked"}});
+  EXPECT_NE(std::string(card_done["reason"].as_string()).find("blocked"), std::string::npos);
+  channel_ok("POST", "/channels/v1/reviews/resolve",
+             json::object{{"subject", "order"}, {"id", offline}, {"note", "customer paid the 5.00 in cash"}});
+  EXPECT_FALSE(channel_ok("GET", "/channels/v1/orders?id=" + offline)["needs_review"].as_bool());
+  EXPECT_TRUE(channel("GET", "/admin/v1/gift_cards", nullptr, kAdminKey)
+                  .object()["gift_cards_for_review"]
+                  .as_array()
+                  .empty());
+  EXPECT_EQ(channel("POST", "/channels/v1/reviews/resolve",
+                    json::object{{"subject", "order"}, {"id", offline}, {"note", "twice"}})
+                .status,
+            409);
 }
 
 }  // namespace

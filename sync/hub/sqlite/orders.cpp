@@ -259,4 +259,65 @@ Result<std::vector<OrderView>> SqliteStorage::orders_for_review() {
   return out;
 }
 
+Result<ReviewResolution> SqliteStorage::resolve_review(const ReviewRequest& request) {
+  const bool order = request.subject == ReviewSubject::order;
+  const std::string what = std::string(order ? "order " : "gift card ") + request.id;
+  if (request.id.empty()) return fail(Errc::invalid_argument, "review: no id");
+  if (request.note.empty() || request.note.size() > 500)
+    return fail(Errc::invalid_argument, what + ": the note must have 1 to 500 characters");
+  auto tx = sqlite::Transaction::begin(db_);
+  if (!tx) return fail(tx.error());
+  const std::string table = order ? "hub_order" : "gift_card";
+  const std::string key = order ? "order_id" : "card_id";
+  std::optional<std::pair<bool, std::string>> flag;
+  auto s = sql::each(
+      db_, "SELECT needs_review, review_reason FROM " + table + " WHERE " + key + " = ?", "reading " + what,
+      [&](const sqlite::Statement& r) -> Status {
+        flag.emplace(r.get<bool>(0), r.get<std::string>(1));
+        return {};
+      },
+      request.id);
+  if (!s) return fail(s.error());
+  if (!flag) return fail(Errc::not_found, "no " + what);
+  if (!flag->first) return fail(Errc::conflict, what + " is not flagged for review");
+  ReviewResolution out{request.subject, request.id, flag->second, request.note, now_ms()};
+  if (auto u =
+          sql::run(db_, "UPDATE " + table + " SET needs_review = 0, review_reason = '' WHERE " + key + " = ?",
+                   "clearing the review of " + what, request.id);
+      !u) {
+    return fail(u.error());
+  }
+  if (auto i = sql::run(db_,
+                        "INSERT INTO review_resolution (subject, subject_id, reason, note, resolved_at_ms) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        "recording the resolution of " + what, order ? "order" : "gift_card", out.id,
+                        out.reason, out.note, out.resolved_at_ms);
+      !i) {
+    return fail(i.error());
+  }
+  if (order) {
+    if (auto p = publish_order(request.id); !p) return fail(p.error());
+  }
+  if (auto c = tx->commit(); !c) return fail(c.error().with_context("resolving the review of " + what));
+  return out;
+}
+
+Result<std::vector<ReviewResolution>> SqliteStorage::resolved_reviews(std::size_t limit) {
+  std::vector<ReviewResolution> out;
+  auto s = sql::each(
+      db_,
+      "SELECT subject, subject_id, reason, note, resolved_at_ms FROM review_resolution "
+      "ORDER BY resolution_id DESC LIMIT ?",
+      "listing resolved reviews",
+      [&](const sqlite::Statement& r) -> Status {
+        out.push_back({r.get<std::string>(0) == "order" ? ReviewSubject::order : ReviewSubject::gift_card,
+                       r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
+                       r.get<std::int64_t>(4)});
+        return {};
+      },
+      static_cast<std::int64_t>(limit));
+  if (!s) return fail(s.error());
+  return out;
+}
+
 }  // namespace storeedge::sync::hub

@@ -291,6 +291,19 @@ CREATE INDEX hub_order_stream ON hub_order (store_code, stream_seq) WHERE stream
 DELETE FROM change_log WHERE stream = 'store_orders';
 )sql";
 
+// Version 7: what HQ did about each order or gift card flagged for review (resolve_review): the
+// flag is cleared on the row, the reason and HQ's note are kept here.
+constexpr std::string_view kReviewResolutions = R"sql(
+CREATE TABLE review_resolution (
+  resolution_id  INTEGER PRIMARY KEY,
+  subject        TEXT    NOT NULL CHECK (subject IN ('order', 'gift_card')),
+  subject_id     TEXT    NOT NULL,
+  reason         TEXT    NOT NULL,
+  note           TEXT    NOT NULL CHECK (length(note) BETWEEN 1 AND 500),
+  resolved_at_ms INTEGER NOT NULL
+) STRICT;
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "hub identity", kHubIdentity},
     sqlite::Migration{2, "hub storage", kStorage},
@@ -298,6 +311,7 @@ constexpr std::array kMigrations = {
     sqlite::Migration{4, "gift cards", kGiftCards},
     sqlite::Migration{5, "mutation digests", kMutationDigests},
     sqlite::Migration{6, "streams from rows", kStreamsFromRows},
+    sqlite::Migration{7, "review resolutions", kReviewResolutions},
 };
 
 }  // namespace

@@ -65,6 +65,8 @@ class SqliteStorage final : public HubStorage {
   Result<std::vector<NodeStatus>> list_nodes() override;
   Result<std::vector<QuarantinedMutation>> list_quarantine(std::optional<std::string_view> node_id) override;
   Result<std::vector<OrderView>> orders_for_review() override;
+  Result<ReviewResolution> resolve_review(const ReviewRequest& request) override;
+  Result<std::vector<ReviewResolution>> resolved_reviews(std::size_t limit) override;
 
   sqlite::Database& db() { return db_; }
 

@@ -103,6 +103,48 @@ TEST_F(HubTest, CollectedInStoreWhileCancelledOnlineEndsCollectedAndFlagged) {
   EXPECT_NE((*review)[0].review_reason.find("cancelled online"), std::string::npos);
 }
 
+// HQ settles the flagged order with the customer and clears the flag with a note: the order leaves the
+// review list, its store receives it unflagged, and the reason and note stay in the resolution log.
+TEST_F(HubTest, AResolvedReviewClearsTheFlagKeepsTheReasonAndReachesTheStore) {
+  ASSERT_TRUE(hub().place_online_order(pickup("web-3")));
+  ASSERT_TRUE(hub().set_online_order_status("web-3", "cancelled"));
+  ASSERT_TRUE(hub().apply_push(
+      "node-n1",
+      {mutation("node-n1", 1, "order.status", R"({"order_id":"web-3","status":"collected","at_ms":2})")}));
+  ASSERT_TRUE(hub().order_status("web-3")->needs_review);
+  const std::string reason = hub().order_status("web-3")->review_reason;
+  auto before = hub().pull({std::string(kNorth), "node-n2", {{"store_orders", ""}}, 100});
+  ASSERT_TRUE(before);
+
+  // Bad requests change nothing.
+  EXPECT_EQ(hub().resolve_review({ReviewSubject::order, "web-3", ""}).error().kind(), Errc::invalid_argument);
+  EXPECT_EQ(hub().resolve_review({ReviewSubject::order, "no-such", "x"}).error().kind(), Errc::not_found);
+  EXPECT_EQ(hub().resolve_review({ReviewSubject::gift_card, "web-3", "x"}).error().kind(), Errc::not_found);
+  EXPECT_TRUE(hub().order_status("web-3")->needs_review);
+  EXPECT_EQ(count("review_resolution"), 0);
+
+  auto resolved =
+      hub().resolve_review({ReviewSubject::order, "web-3", "refunded online, goods kept by customer"});
+  ASSERT_TRUE(resolved) << resolved.error().what();
+  EXPECT_EQ(resolved->reason, reason);
+  EXPECT_FALSE(hub().order_status("web-3")->needs_review);
+  EXPECT_EQ(hub().order_status("web-3")->status, "collected");
+  EXPECT_TRUE(hub().orders_for_review()->empty());
+  auto log = hub().resolved_reviews(10);
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ((*log)[0].id, "web-3");
+  EXPECT_EQ((*log)[0].note, "refunded online, goods kept by customer");
+
+  auto after = hub().pull(
+      {std::string(kNorth), "node-n2", {{"store_orders", before->cursors.at("store_orders")}}, 100});
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->changes.size(), 1u);
+  EXPECT_EQ(boost::json::parse(after->changes[0].payload).as_object().at("needs_review"), false);
+
+  EXPECT_EQ(hub().resolve_review({ReviewSubject::order, "web-3", "again"}).error().kind(), Errc::conflict)
+      << "not flagged any more";
+}
+
 TEST_F(HubTest, InvalidTransitionsAreRefused) {
   ASSERT_TRUE(hub().place_online_order(pickup("web-3")));
   auto skip = hub().apply_push(
