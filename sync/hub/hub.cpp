@@ -168,6 +168,7 @@ int serve(const std::filesystem::path& config_path, const HubConfig& config) {
   auto storage = SqliteStorage::open(config.database_path(), clock);
   if (!storage)
     return start_failed(storage.error().with_context("opening " + config.database_path().string()));
+  (*storage)->keep_digests_per_node(config.mutation_digests_per_node);
   const std::string epoch = (*storage)->epoch();
   auto registry = NodeRegistry::open(config.data_dir / "nodes.db", clock);
   if (!registry) return start_failed(registry.error());

@@ -66,6 +66,10 @@ Result<HubConfig> load_hub_config(const std::filesystem::path& path) {
                                   c.gift_card_default_offline_limit_cents, 0, std::int64_t{1'000'000'000});
   if (!gift_limit) return fail(gift_limit.error());
   c.gift_card_default_offline_limit_cents = *gift_limit;
+  auto digests = file->integer("hub.mutation_digests_per_node", c.mutation_digests_per_node, 1000,
+                               std::int64_t{1'000'000'000});
+  if (!digests) return fail(digests.error());
+  c.mutation_digests_per_node = *digests;
   if (auto s = file->check_unknown_keys(); !s) return fail(s.error());
   return c;
 }

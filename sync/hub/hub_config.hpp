@@ -28,6 +28,7 @@ struct HubConfig {
   // gift_cards.default_offline_limit_cents: the offline limit every store gets for a newly issued
   // card unless an allowance (POST /channels/v1/gift_cards/allowances) says otherwise.
   std::int64_t gift_card_default_offline_limit_cents = 5000;
+  std::int64_t mutation_digests_per_node = 1'000'000;  // hub.mutation_digests_per_node
   // admin.api_keys: keys for the HTML admin view (/admin); empty: the view is disabled.
   std::vector<std::string> admin_api_keys{};
 

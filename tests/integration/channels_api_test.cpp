@@ -302,6 +302,13 @@ TEST_F(ChannelsApiTest, GiftCardsTakeTheConfiguredDefaultOfflineLimitAndABadOneS
                        dir_ / "bad");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("gift_cards.default_offline_limit_cents"), std::string::npos) << r.err;
+
+  // Too few kept digests would weaken the check of restored tills: refused at start, with the key named.
+  ASSERT_TRUE(write_file_atomically(bad, "[hub]\ndata_dir = \"baddata\"\nmutation_digests_per_node = 10\n"));
+  r = run_program(bin_dir() / "storehub", {"--config", bad.string(), "issue-token", "--store", "0042"},
+                  dir_ / "bad-digests");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("hub.mutation_digests_per_node"), std::string::npos) << r.err;
 }
 
 TEST_F(ChannelsApiTest, AdminPageListsAnEnrolledTill) {

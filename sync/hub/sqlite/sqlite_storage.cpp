@@ -222,6 +222,14 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
       return s;
     }
     if (auto s = observe_hlc(*newest); !s) return s;
+    if (watermark > digests_per_node_) {
+      if (auto s = sql::run(db_, "DELETE FROM mutation_digest WHERE node_id = ? AND mutation_id <= ?",
+                            "pruning the mutation digests of node " + std::string(node_id), node_id,
+                            watermark - digests_per_node_);
+          !s) {
+        return s;
+      }
+    }
   }
   if (auto s = flush_seq_batch(); !s) return s;
   if (auto s = tx->commit(); !s) return fail(s.error().with_context("committing the push"));

@@ -28,6 +28,9 @@ std::span<const sqlite::Migration> hub_migrations();
                                                  std::string_view fulfilment, bool needs_review,
                                                  std::string_view review_reason, std::int64_t updated_at_ms);
 
+// A node restored from a backup older than this many of its mutations is compared the weaker way.
+inline constexpr std::int64_t kDefaultDigestsPerNode = 1'000'000;
+
 class SqliteStorage final : public HubStorage {
  public:
   // Opens or creates the database, applies pending migrations and mints the epoch on creation.
@@ -69,6 +72,11 @@ class SqliteStorage final : public HubStorage {
   Result<std::vector<ReviewResolution>> resolved_reviews(std::size_t limit) override;
 
   sqlite::Database& db() { return db_; }
+
+  // How many of each node's latest mutation digests the hub keeps (`hub.mutation_digests_per_node`).
+  // Older ones are deleted as the node's watermark passes them; a mutation id replayed below them is
+  // compared as before digests existed (same_as_applied_before_digests): a sale by its order.
+  void keep_digests_per_node(std::int64_t count) { digests_per_node_ = count; }
 
  private:
   // Where a change comes from and which stores see it (change_log columns).
@@ -168,6 +176,7 @@ class SqliteStorage final : public HubStorage {
   } seqs_;
   const Clock& clock_;
   std::string epoch_;
+  std::int64_t digests_per_node_ = kDefaultDigestsPerNode;
 };
 
 }  // namespace storeedge::sync::hub

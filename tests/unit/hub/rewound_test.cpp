@@ -90,6 +90,28 @@ TEST_F(HubTest, SalesAppliedBeforeTheHubKeptDigestsAreComparedByTheirOrder) {
   EXPECT_EQ(count("hub_order"), 2);
 }
 
+// The hub keeps each node's latest digests only (hub.mutation_digests_per_node); an id replayed below
+// them is compared as before digests: a sale by its order, so a new sale is never taken for a replay.
+TEST_F(HubTest, OnlyTheLatestDigestsOfANodeAreKeptAndOlderIdsAreComparedByTheirOrder) {
+  hub().keep_digests_per_node(3);
+  std::vector<IncomingMutation> batch;
+  for (int i = 1; i <= 6; ++i) batch.push_back(sale_mutation(i, "ord-" + std::to_string(i)));
+  ASSERT_TRUE(hub().apply_push("node-n1", batch));
+  ASSERT_TRUE(hub().apply_push("node-n1", {sale_mutation(7, "ord-7")}));
+  EXPECT_EQ(hub().db().query_one<std::int64_t>("SELECT COUNT(*) FROM mutation_digest")->value_or(-1), 3);
+  EXPECT_EQ(hub().db().query_one<std::int64_t>("SELECT MIN(mutation_id) FROM mutation_digest")->value_or(-1),
+            5);
+
+  auto same = hub().apply_push("node-n1", {sale_mutation(2, "ord-2"), sale_mutation(6, "ord-6")});
+  ASSERT_TRUE(same) << same.error().what();
+  EXPECT_EQ(same->results.at(0).outcome, Outcome::duplicate) << "pruned digest: the order is held";
+  EXPECT_EQ(same->results.at(1).outcome, Outcome::duplicate) << "kept digest";
+  auto other = hub().apply_push("node-n1", {sale_mutation(2, "ord-after-restore")});
+  ASSERT_TRUE(other) << other.error().what();
+  EXPECT_EQ(other->results.at(0).outcome, Outcome::rewound) << "a sale the hub does not hold is new";
+  EXPECT_EQ(count("hub_order"), 7);
+}
+
 TEST_F(HubTest, AnotherNodesIdsAreNotComparedWithThisNodes) {
   ASSERT_TRUE(hub().apply_push("node-n1", {sale_mutation(1, "ord-1")}));
   auto other = hub().apply_push(
