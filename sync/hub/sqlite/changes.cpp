@@ -91,6 +91,13 @@ std::string stock_move_document(const sqlite::Statement& r) {
                                       {"created_at_ms", r.get<std::int64_t>(7)}});
 }
 
+// A stock move row; add_order_stock_moves repeats kStockMoveRow once per move of the order.
+constexpr std::string_view kInsertStockMoves =
+    "INSERT INTO stock_move (store_code, sku, delta, reason, origin_node, order_id, created_at_ms, "
+    "stream_seq) "
+    "VALUES ";
+constexpr std::string_view kStockMoveRow = "(?, ?, ?, ?, ?, ?, ?, ?)";
+
 struct StoreScope {
   std::string region;
   std::string customer_scope;
@@ -99,13 +106,13 @@ struct StoreScope {
 }  // namespace
 
 Result<std::int64_t> SqliteStorage::next_seq(std::string_view stream) {
-  if (seqs_.active) {
-    auto it = seqs_.next.find(stream);
-    if (it == seqs_.next.end()) {
+  if (push_.active) {
+    auto it = push_.next.find(stream);
+    if (it == push_.next.end()) {
       auto last = db_.query_one<std::int64_t>("SELECT last_seq FROM stream_seq WHERE stream = ?", stream);
       if (!last)
         return fail(last.error().with_context("reading the position of stream " + std::string(stream)));
-      it = seqs_.next.emplace(std::string(stream), last->value_or(0)).first;
+      it = push_.next.emplace(std::string(stream), last->value_or(0)).first;
     }
     return ++it->second;
   }
@@ -119,21 +126,19 @@ Result<std::int64_t> SqliteStorage::next_seq(std::string_view stream) {
   return **next;
 }
 
-void SqliteStorage::begin_seq_batch(bool accumulate_stock) {
-  seqs_.next.clear();
-  seqs_.stock.clear();
-  seqs_.active = true;
-  seqs_.accumulate_stock = accumulate_stock;
+void SqliteStorage::begin_push_batch(bool accumulate_stock) {
+  push_.active = true;  // end_push_batch left the maps empty
+  push_.accumulate_stock = accumulate_stock;
 }
 
-Status SqliteStorage::flush_seq_batch() {
-  for (const auto& [key, delta] : seqs_.stock) {
+Status SqliteStorage::flush_push_batch() {
+  for (const auto& [key, delta] : push_.stock) {
     if (delta == 0) continue;
     if (auto s = add_to_stock_level(key.first, key.second, delta); !s)
       return fail(s.error().with_context("stock level of " + key.second + " in store " + key.first));
   }
-  seqs_.stock.clear();
-  for (const auto& [stream, last] : seqs_.next) {
+  push_.stock.clear();
+  for (const auto& [stream, last] : push_.next) {
     if (auto s = sql::run(db_,
                           "INSERT INTO stream_seq (stream, last_seq) VALUES (?, ?) ON CONFLICT (stream) DO "
                           "UPDATE SET last_seq = excluded.last_seq",
@@ -145,11 +150,11 @@ Status SqliteStorage::flush_seq_batch() {
   return {};
 }
 
-void SqliteStorage::end_seq_batch() {
-  seqs_.active = false;
-  seqs_.accumulate_stock = false;
-  seqs_.next.clear();
-  seqs_.stock.clear();
+void SqliteStorage::end_push_batch() {
+  push_.active = false;
+  push_.accumulate_stock = false;
+  push_.next.clear();
+  push_.stock.clear();
 }
 
 Status SqliteStorage::append_change(std::string_view stream, std::string_view entity,
@@ -207,10 +212,9 @@ Result<std::int64_t> SqliteStorage::add_stock_move(std::string_view store_code, 
                                                    std::optional<std::string> order_id) {
   auto seq = next_seq("stock");
   if (!seq) return fail(seq.error());
-  if (auto s = sql::run(db_,
-                        "INSERT INTO stock_move (store_code, sku, delta, reason, origin_node, order_id, "
-                        "created_at_ms, stream_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        "", store_code, sku, delta, reason, origin_node, order_id, now_ms(), *seq);
+  static const std::string insert_one = std::string(kInsertStockMoves) + std::string(kStockMoveRow);
+  if (auto s = sql::run(db_, insert_one, "", store_code, sku, delta, reason, origin_node, order_id, now_ms(),
+                        *seq);
       !s) {
     return fail(s.error().with_context("writing stock move of " + std::string(sku)));
   }
@@ -224,15 +228,15 @@ Result<std::int64_t> SqliteStorage::add_stock_move(std::string_view store_code, 
 Status SqliteStorage::add_order_stock_moves(const EdgeOrder& order, std::string_view reason,
                                             std::string_view node_id) {
   constexpr std::size_t kRowsPerStatement = 16;
-  constexpr std::string_view kInsert =
-      "INSERT INTO stock_move (store_code, sku, delta, reason, origin_node, order_id, created_at_ms, "
-      "stream_seq) VALUES ";
   const std::int64_t at = now_ms();
   const std::string what = "writing the stock moves of order " + order.order_id;
   for (std::size_t first = 0; first < order.stock.size(); first += kRowsPerStatement) {
     const std::size_t n = std::min(kRowsPerStatement, order.stock.size() - first);
-    std::string sql(kInsert);
-    for (std::size_t i = 0; i < n; ++i) sql += i == 0 ? "(?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?)";
+    std::string sql(kInsertStockMoves);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i != 0) sql += ',';
+      sql += kStockMoveRow;
+    }
     auto stmt = db_.cached(sql);
     if (!stmt) return fail(stmt.error().with_context(what));
     Status bound;
@@ -262,16 +266,16 @@ Status SqliteStorage::add_order_stock_moves(const EdgeOrder& order, std::string_
   return {};
 }
 
-// A move's delta reaches its store's level: at flush_seq_batch when accumulating, at once otherwise.
+// A move's delta reaches its store's level: at flush_push_batch when accumulating, at once otherwise.
 Status SqliteStorage::count_stock(std::string_view store_code, std::string_view sku, std::int64_t delta) {
-  if (!seqs_.accumulate_stock) {
+  if (!push_.accumulate_stock) {
     if (auto s = add_to_stock_level(store_code, sku, delta); !s)
       return fail(s.error().with_context("stock level of " + std::string(sku)));
     return {};
   }
-  auto it = seqs_.stock.find(std::pair<std::string_view, std::string_view>(store_code, sku));
-  if (it == seqs_.stock.end())
-    it = seqs_.stock.emplace(std::pair(std::string(store_code), std::string(sku)), 0).first;
+  auto it = push_.stock.find(std::pair<std::string_view, std::string_view>(store_code, sku));
+  if (it == push_.stock.end())
+    it = push_.stock.emplace(std::pair(std::string(store_code), std::string(sku)), 0).first;
   it->second += delta;
   return {};
 }
@@ -281,8 +285,8 @@ Result<std::int64_t> SqliteStorage::stock_level(std::string_view store_code, std
                                            store_code, sku);
   if (!level) return fail(level.error());
   std::int64_t pending = 0;
-  if (auto it = seqs_.stock.find(std::pair<std::string_view, std::string_view>(store_code, sku));
-      it != seqs_.stock.end()) {
+  if (auto it = push_.stock.find(std::pair<std::string_view, std::string_view>(store_code, sku));
+      it != push_.stock.end()) {
     pending = it->second;
   }
   return level->value_or(0) + pending;

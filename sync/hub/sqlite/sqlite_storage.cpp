@@ -157,11 +157,11 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
                                   Isolation isolation) {
   auto tx = sqlite::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  begin_seq_batch(isolation == Isolation::none);
-  struct EndSeqBatch {
+  begin_push_batch(isolation == Isolation::none);
+  struct EndPushBatch {
     SqliteStorage& self;
-    ~EndSeqBatch() { self.end_seq_batch(); }
-  } end_seq_batch_on_exit{*this};
+    ~EndPushBatch() { self.end_push_batch(); }
+  } end_push_batch_on_exit{*this};
   auto last = db_.query_one<std::int64_t>("SELECT last_mutation_id FROM node WHERE node_id = ?", node_id);
   if (!last) return fail(last.error());
   committed = last->value_or(0);
@@ -231,7 +231,7 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
       }
     }
   }
-  if (auto s = flush_seq_batch(); !s) return s;
+  if (auto s = flush_push_batch(); !s) return s;
   if (auto s = tx->commit(); !s) return fail(s.error().with_context("committing the push"));
   out.last_applied_id = watermark;
   return {};

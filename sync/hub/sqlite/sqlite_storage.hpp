@@ -135,16 +135,16 @@ class SqliteStorage final : public HubStorage {
   Status change_order_status(std::string_view order_id, std::string_view to, StatusActor by);
 
   // change streams (changes.cpp)
-  // The next position of a stream. Inside a push batch (begin_seq_batch .. end_seq_batch) positions
-  // come from memory and flush_seq_batch writes them back before COMMIT (a drain takes thousands per
+  // The next position of a stream. Inside a push batch (begin_push_batch .. end_push_batch) positions
+  // come from memory and flush_push_batch writes them back before COMMIT (a drain takes thousands per
   // batch); elsewhere each takes one statement. A position taken in a rolled-back savepoint is skipped.
   // With `accumulate_stock` (a push batch without savepoints) stock moves add to their store's level
-  // in memory, once per SKU at flush_seq_batch; with savepoints each adds at once, since a rejected
+  // in memory, once per SKU at flush_push_batch; with savepoints each adds at once, since a rejected
   // mutation's rollback must take its deltas with it.
   Result<std::int64_t> next_seq(std::string_view stream);
-  void begin_seq_batch(bool accumulate_stock);
-  Status flush_seq_batch();
-  void end_seq_batch();
+  void begin_push_batch(bool accumulate_stock);
+  Status flush_push_batch();
+  void end_push_batch();
   // `new_entity`: the caller knows no earlier change of `entity` exists (a fresh stock move, a new
   // order), so there is none to replace; it saves an index probe per change on the push path.
   Status append_change(std::string_view stream, std::string_view entity, const ChangeScope& scope,
@@ -160,7 +160,7 @@ class SqliteStorage final : public HubStorage {
   Status count_stock(std::string_view store_code, std::string_view sku, std::int64_t delta);
   Status add_to_stock_level(std::string_view store_code, std::string_view sku, std::int64_t delta);
 
-  struct SeqBatch {
+  struct PushBatch {
     bool active = false;
     bool accumulate_stock = false;
     std::map<std::string, std::int64_t, std::less<>> next;
@@ -173,7 +173,7 @@ class SqliteStorage final : public HubStorage {
       }
     };
     std::map<std::pair<std::string, std::string>, std::int64_t, StockKeyLess> stock;  // (store, sku) -> delta
-  } seqs_;
+  } push_;
   const Clock& clock_;
   std::string epoch_;
   std::int64_t digests_per_node_ = kDefaultDigestsPerNode;
