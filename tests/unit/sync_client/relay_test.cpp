@@ -160,6 +160,17 @@ TEST_F(RelayTest, PrunedRowsTheHubStillNeedsAreAConflictForATechnician) {
   EXPECT_EQ(pending(), 1);
 }
 
+TEST_F(RelayTest, AMutationWithoutItsPayloadStopsTheRelayForATechnicianAndSendsNothing) {
+  make_sales(3);
+  ASSERT_TRUE(db().exec("DELETE FROM outbox_payload WHERE mutation_id = 2"));  // damaged by someone
+  auto r = relay().push_once();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), Errc::corrupt);
+  EXPECT_NE(r.error().what().find("mutation 2 has no payload"), std::string::npos) << r.error().what();
+  EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 0);
+  EXPECT_EQ(pending(), 3);
+}
+
 TEST_F(RelayTest, APayloadVersionTheHubCannotReadIsRejectedAndDoesNotBlockTheRest) {
   make_sales(2);
   RelayOptions o = relay_options();
