@@ -53,12 +53,13 @@ Result<PreparedBody> HubChannel::prepare(const google::protobuf::MessageLite& re
   }
   if (size > proto::kMaxMessageBytes) return fail(proto::encode(request).error());  // the codec's message
   if (allow_zstd_ && hub_reads_zstd_.load(std::memory_order_relaxed)) {
-    std::string encoded;
-    encoded.reserve(size);
-    if (!request.AppendPartialToString(&encoded)) {
+    if (!zstd_) zstd_ = std::make_unique<proto::ZstdCompressor>(kDefaultZstdLevel);
+    // ByteSizeLong() above cached the sizes this serialization uses.
+    auto* in = reinterpret_cast<std::uint8_t*>(zstd_->input(size));
+    if (request.SerializeWithCachedSizesToArray(in) != in + size) {
       return fail(Errc::internal, "encoding " + request.GetTypeName() + " failed");
     }
-    auto compressed = proto::zstd_compress(encoded, kDefaultZstdLevel);
+    auto compressed = zstd_->compress_input(size);
     if (!compressed) return fail(compressed.error());
     return PreparedBody{std::move(*compressed), "zstd"};
   }

@@ -24,6 +24,7 @@
 // key and clock, which must outlive it.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,7 @@
 #include "sync/client/transport.hpp"
 #include "sync/proto/auth.hpp"
 #include "sync/proto/codec.hpp"
+#include "sync/proto/zstd.hpp"
 
 namespace storeedge::sync::client {
 
@@ -88,6 +90,8 @@ class HubChannel {
   std::int64_t correction_ms_ = 0;
   int gzip_level_ = kDefaultGzipLevel;
   bool allow_zstd_ = true;
+  // prepare()'s buffers and context, kept between batches; only prepare() touches them.
+  mutable std::unique_ptr<proto::ZstdCompressor> zstd_;
   std::atomic<bool> hub_reads_zstd_{false};
 };
 

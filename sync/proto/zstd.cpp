@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 
 namespace storeedge::sync::proto {
@@ -18,28 +20,66 @@ Error corrupt(std::string_view what) {
   return Error(Errc::invalid_argument, "zstd body " + std::string(what));
 }
 
+// A buffer that grows and is never zero-filled.
+struct Scratch {
+  std::unique_ptr<char[]> data;
+  std::size_t capacity = 0;
+  char* at_least(std::size_t size) {
+    if (size > capacity) {
+      data.reset(new char[size]);
+      capacity = size;
+    }
+    return data.get();
+  }
+};
+
 }  // namespace
 
-Result<std::string> zstd_compress(std::string_view data, int level) {
-  if (level < 1 || level > 19) {
-    return fail(Errc::invalid_argument, "zstd level " + std::to_string(level) + " is not between 1 and 19");
+struct ZstdCompressor::Impl {
+  int level;
+  std::unique_ptr<ZSTD_CCtx, FreeCctx> ctx;
+  Scratch in;
+  Scratch out;
+};
+
+ZstdCompressor::ZstdCompressor(int level) : impl_(std::make_unique<Impl>()) {
+  impl_->level = level;
+}
+ZstdCompressor::~ZstdCompressor() = default;
+
+char* ZstdCompressor::input(std::size_t size) {
+  return impl_->in.at_least(std::max<std::size_t>(size, 1));
+}
+
+Result<std::string> ZstdCompressor::compress_input(std::size_t size) {
+  Impl& z = *impl_;
+  if (z.level < 1 || z.level > 19) {
+    return fail(Errc::invalid_argument, "zstd level " + std::to_string(z.level) + " is not between 1 and 19");
   }
-  std::unique_ptr<ZSTD_CCtx, FreeCctx> ctx(ZSTD_createCCtx());
-  if (!ctx) return fail(Errc::internal, "zstd could not start a compression context");
-  // The frame carries a checksum of its content, as gzip's trailer does: without it, a flipped byte
-  // in a literal can decode to other content without any error.
-  if (ZSTD_isError(ZSTD_CCtx_setParameter(ctx.get(), ZSTD_c_compressionLevel, level)) != 0 ||
-      ZSTD_isError(ZSTD_CCtx_setParameter(ctx.get(), ZSTD_c_checksumFlag, 1)) != 0) {
-    return fail(Errc::internal, "zstd refused its parameters");
+  if (!z.ctx) {
+    z.ctx.reset(ZSTD_createCCtx());
+    if (!z.ctx) return fail(Errc::internal, "zstd could not start a compression context");
+    // The frame carries a checksum of its content, as gzip's trailer does: without it, a flipped
+    // byte in a literal can decode to other content without any error.
+    if (ZSTD_isError(ZSTD_CCtx_setParameter(z.ctx.get(), ZSTD_c_compressionLevel, z.level)) != 0 ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(z.ctx.get(), ZSTD_c_checksumFlag, 1)) != 0) {
+      z.ctx.reset();
+      return fail(Errc::internal, "zstd refused its parameters");
+    }
   }
-  std::string out;
-  out.resize(ZSTD_compressBound(data.size()));
-  const std::size_t n = ZSTD_compress2(ctx.get(), out.data(), out.size(), data.data(), data.size());
+  const std::size_t bound = ZSTD_compressBound(size);
+  char* out = z.out.at_least(bound);
+  const std::size_t n = ZSTD_compress2(z.ctx.get(), out, bound, input(size), size);
   if (ZSTD_isError(n) != 0) {
     return fail(Errc::internal, std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
   }
-  out.resize(n);
-  return out;
+  return std::string(out, n);
+}
+
+Result<std::string> zstd_compress(std::string_view data, int level) {
+  ZstdCompressor z(level);
+  if (!data.empty()) std::memcpy(z.input(data.size()), data.data(), data.size());
+  return z.compress_input(data.size());
 }
 
 Result<std::string> zstd_decompress(std::string_view data, std::size_t max_output) {
