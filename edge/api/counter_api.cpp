@@ -221,12 +221,12 @@ http::Response CheckoutApi::tender_points(domain::Cart& cart, const json::object
   auto allowed = store::offline_redeemable(replica_.db(), customer, now);
   if (!allowed) return error_response(allowed.error());
   if (*points > allowed->redeemable) {
-    return error_response(
-        Error(Errc::conflict, "customer " + customer + " may redeem " + std::to_string(allowed->redeemable) +
-                                  " points on this till (balance " + std::to_string(allowed->balance) +
-                                  ", offline allowance " + std::to_string(allowed->allowance) +
-                                  ", already redeemed here " + std::to_string(allowed->redeemed_since_grant) +
-                                  "), not " + std::to_string(*points)));
+    return error_response(Error(
+        Errc::conflict,
+        "customer " + customer + " may redeem " + std::to_string(allowed->redeemable) +
+            " points on this till (balance " + std::to_string(allowed->balance) + ", offline allowance " +
+            std::to_string(allowed->allowance) + ", redeemed here and not yet at the hub " +
+            std::to_string(allowed->redeemed_not_at_hub) + "), not " + std::to_string(*points)));
   }
   domain::Cart attempt = cart;
   if (attempt.state() == domain::CartState::open) {

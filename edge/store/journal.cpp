@@ -1,5 +1,7 @@
 #include "edge/store/journal.hpp"
 
+#include <algorithm>
+
 #include "platform/sha256.hpp"
 #include "sync/proto/hlc.hpp"
 
@@ -117,6 +119,13 @@ Result<std::int64_t> pending_mutation_count(sqlite::Database& db) {
   auto n = db.query_one<std::int64_t>("SELECT COUNT(*) FROM outbox WHERE acked_at_ms IS NULL");
   if (!n) return fail(n.error());
   return **n;
+}
+
+Result<std::int64_t> hub_view_since(sqlite::Database& db, std::int64_t granted_at_ms) {
+  auto synced =
+      db.query_one<std::int64_t>("SELECT COALESCE(last_success_ms, 0) FROM sync_state WHERE singleton = 1");
+  if (!synced) return fail(synced.error().with_context("reading the last sync with the hub"));
+  return std::max(granted_at_ms, synced->value_or(0));
 }
 
 }  // namespace storeedge::store

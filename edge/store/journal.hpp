@@ -47,4 +47,9 @@ struct Mutation {
                                                             const Mutation& m);
 [[nodiscard]] Result<std::int64_t> pending_mutation_count(sqlite::Database& db);
 
+// Since when this node's view of balances held at the hub (loyalty, gift cards) is current: the later
+// of `granted_at_ms` (when the hub granted an offline allowance) and the node's last successful sync
+// round (sync_state.last_success_ms). An offline allowance is honoured while this is recent enough.
+[[nodiscard]] Result<std::int64_t> hub_view_since(sqlite::Database& db, std::int64_t granted_at_ms);
+
 }  // namespace storeedge::store

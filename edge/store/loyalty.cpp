@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "edge/store/journal.hpp"
+
 namespace storeedge::store {
 
 std::int64_t points_earned(const LoyaltyPolicy& policy, domain::Cents paid_cents) {
@@ -35,18 +37,23 @@ Result<OfflineRedeemable> offline_redeemable(sqlite::Database& db, std::string_v
   const std::int64_t limit = (*allowance)->column_int64(0);
   const std::int64_t granted_at = (*allowance)->column_int64(1);
   (*allowance)->reset();
-  if (now_ms - granted_at > max_age.count()) return out;
+  auto current_since = hub_view_since(db, granted_at);
+  if (!current_since) return fail(current_since.error().with_context(ctx));
+  if (now_ms - *current_since > max_age.count()) return out;
   out.allowance = limit;
 
-  // Redemptions are negative 'redeem' entries; a later refund of redeemed points does not give
-  // allowance back (the hub settles that when the node is online again).
+  // Redemptions are negative 'redeem' entries; counted while the hub has not acknowledged them (their
+  // order, or the entry itself, still waits in the outbox). A later refund of redeemed points does
+  // not give allowance back (the hub settles that when the node is online again).
   auto used = db.query_one<std::int64_t>(
       "SELECT COALESCE(-SUM(points), 0) FROM loyalty_entry WHERE customer_id = ? AND kind = 'redeem' "
-      "AND node_id = (SELECT node_id FROM node_identity WHERE singleton = 1) AND created_at_ms >= ?",
-      customer_id, granted_at);
+      "AND node_id = (SELECT node_id FROM node_identity WHERE singleton = 1) AND (order_id IN (SELECT "
+      "entity_id FROM outbox WHERE acked_at_ms IS NULL) OR entry_id IN (SELECT entity_id FROM outbox WHERE "
+      "acked_at_ms IS NULL))",
+      customer_id);
   if (!used) return fail(used.error().with_context(ctx));
-  out.redeemed_since_grant = used->value_or(0);
-  out.redeemable = std::max<std::int64_t>(0, std::min(out.balance, out.allowance - out.redeemed_since_grant));
+  out.redeemed_not_at_hub = used->value_or(0);
+  out.redeemable = std::max<std::int64_t>(0, std::min(out.balance, out.allowance - out.redeemed_not_at_hub));
   return out;
 }
 

@@ -27,14 +27,15 @@ std::int64_t points_earned(const LoyaltyPolicy& policy, domain::Cents paid_cents
 
 struct OfflineRedeemable {
   std::int64_t balance = 0;
-  std::int64_t allowance = 0;             // offline_limit_points (0 without an allowance row)
-  std::int64_t redeemed_since_grant = 0;  // by this node since granted_at_ms
-  std::int64_t redeemable = 0;            // max(0, min(balance, allowance - redeemed_since_grant))
+  std::int64_t allowance = 0;            // offline_limit_points (0 without an allowance row)
+  std::int64_t redeemed_not_at_hub = 0;  // by this node, not yet acknowledged by the hub
+  std::int64_t redeemable = 0;           // max(0, min(balance, allowance - redeemed_not_at_hub))
 };
 
 // What this node may still redeem for the customer: min(balance, allowance - redemptions this node
-// recorded since the allowance was granted). No allowance row, or one older than `max_age` at `now_ms`,
-// allows nothing: the hub grants and refreshes allowances while the node is online.
+// recorded that the hub has not acknowledged yet). No allowance row allows nothing; neither does one
+// when both its grant and the node's last successful sync are older than `max_age` at `now_ms` (the
+// node's view of the balance is too old to trust). An allowance does not expire while the node syncs.
 [[nodiscard]] Result<OfflineRedeemable> offline_redeemable(
     sqlite::Database& db, std::string_view customer_id, std::int64_t now_ms,
     std::chrono::milliseconds max_age = std::chrono::hours{24 * 30});

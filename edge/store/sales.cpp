@@ -118,7 +118,7 @@ Status debit_gift_cards(sqlite::Database& db, const domain::TenderLedger& ledger
                                       domain::to_decimal_string(funds->spendable) +
                                       " on this till (balance " + domain::to_decimal_string(funds->balance) +
                                       ", offline limit " + domain::to_decimal_string(funds->offline_limit) +
-                                      ", spent here " + domain::to_decimal_string(funds->spent_since_grant) +
+                                      ", spent here " + domain::to_decimal_string(funds->spent_not_at_hub) +
                                       "), not " + domain::to_decimal_string(taken));
     }
     o.gift_cards.push_back(GiftCardRow{new_uuid_v7(now_ms), t.reference, -t.amount, "redeem"});
@@ -139,12 +139,12 @@ Status add_loyalty(sqlite::Database& db, const domain::Cart& cart, const SaleCon
     auto allowed = offline_redeemable(db, t.reference, now_ms);
     if (!allowed) return fail(allowed.error());
     if (t.points > allowed->redeemable) {
-      return fail(Errc::conflict, "customer " + t.reference + " may redeem " +
-                                      std::to_string(allowed->redeemable) + " points on this till (balance " +
-                                      std::to_string(allowed->balance) + ", offline allowance " +
-                                      std::to_string(allowed->allowance) + ", already redeemed here " +
-                                      std::to_string(allowed->redeemed_since_grant) + "), not " +
-                                      std::to_string(t.points));
+      return fail(Errc::conflict,
+                  "customer " + t.reference + " may redeem " + std::to_string(allowed->redeemable) +
+                      " points on this till (balance " + std::to_string(allowed->balance) +
+                      ", offline allowance " + std::to_string(allowed->allowance) +
+                      ", redeemed here and not yet at the hub " +
+                      std::to_string(allowed->redeemed_not_at_hub) + "), not " + std::to_string(t.points));
     }
     o.loyalty.push_back(LoyaltyRow{new_uuid_v7(now_ms), t.reference, -t.points, "redeem"});
     r.points_redeemed += t.points;

@@ -1,6 +1,6 @@
 // Gift cards offline: a till spends from a card at most min(balance, offline limit granted by the hub
-// minus what this node already redeemed since the grant). A redemption is a negative ledger entry
-// written in the sale's transaction and pushed inside the order; refusals write nothing.
+// minus what this node redeemed that the hub has not acknowledged yet). A redemption is a negative ledger
+// entry written in the sale's transaction and pushed inside the order; refusals write nothing.
 #include <boost/json.hpp>
 
 #include "edge/store/gift_cards.hpp"
@@ -63,7 +63,7 @@ TEST_F(GiftCards, ARedemptionLowersTheBalanceAndTravelsInTheOrder) {
 
   auto funds = gift_card_funds(db(), "6280000000000001", unix_millis(clock_.now()));
   ASSERT_TRUE(funds);
-  EXPECT_EQ(funds->spent_since_grant, 700);
+  EXPECT_EQ(funds->spent_not_at_hub, 700);
   EXPECT_EQ(funds->spendable, 2300);
 }
 
@@ -124,6 +124,29 @@ TEST_F(GiftCards, AnExpiredGrantAllowsNothingOffline) {
   ASSERT_TRUE(funds);
   EXPECT_EQ(funds->balance, 5000);
   EXPECT_EQ(funds->spendable, 0);
+}
+
+// A card sold months ago is still accepted by a till that keeps syncing: what goes stale is the till's
+// view of the balance, not the grant. What the till spent counts against its limit only until the
+// hub has acknowledged it.
+TEST_F(GiftCards, AnOldGrantHoldsWhileTheTillSyncsAndAcknowledgedSpendingFreesTheLimit) {
+  add_card("6280000000000008", 5000, 1000);
+  clock_.advance(std::chrono::hours(24 * 200));
+  ASSERT_TRUE(
+      db().exec("UPDATE sync_state SET last_success_ms = " + std::to_string(unix_millis(clock_.now()))));
+  ASSERT_TRUE(pay_with("6280000000000008", 800));
+  auto funds = gift_card_funds(db(), "6280000000000008", unix_millis(clock_.now()));
+  ASSERT_TRUE(funds);
+  EXPECT_EQ(funds->balance, 4200);
+  EXPECT_EQ(funds->spent_not_at_hub, 800);
+  EXPECT_EQ(funds->spendable, 200);
+  ASSERT_FALSE(pay_with("6280000000000008", 300)) << "the limit holds while the hub has not seen the 800";
+  ASSERT_TRUE(db().exec("UPDATE outbox SET acked_at_ms = 1 WHERE acked_at_ms IS NULL"));  // the hub has it
+  funds = gift_card_funds(db(), "6280000000000008", unix_millis(clock_.now()));
+  ASSERT_TRUE(funds);
+  EXPECT_EQ(funds->spent_not_at_hub, 0);
+  EXPECT_EQ(funds->spendable, 1000);
+  EXPECT_TRUE(pay_with("6280000000000008", 300));
 }
 
 TEST_F(GiftCards, TwoTendersOnOneCardCountTogether) {

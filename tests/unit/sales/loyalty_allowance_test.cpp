@@ -1,6 +1,6 @@
 // Offline loyalty redemption: a node redeems at most min(balance, allowance granted by the hub minus
-// what this node already redeemed since the grant), so one balance is not spent twice in two stores
-// while one of them is offline. Refusals are Errc::conflict and write nothing.
+// what this node redeemed that the hub has not acknowledged yet), so one balance is not spent twice in two
+// stores while one of them is offline. Refusals are Errc::conflict and write nothing.
 #include "tests/unit/sales/sales_fixture.hpp"
 
 namespace storeedge::store::testing {
@@ -37,7 +37,7 @@ TEST_F(LoyaltyAllowance, RedemptionWithinTheAllowanceIsRecordedAsANegativeEntry)
 
   auto left = offline_redeemable(db(), "cust-1", unix_millis(clock_.now()));
   ASSERT_TRUE(left);
-  EXPECT_EQ(left->redeemed_since_grant, 200);
+  EXPECT_EQ(left->redeemed_not_at_hub, 200);
   EXPECT_EQ(left->redeemable, 100);
 }
 
@@ -74,20 +74,43 @@ TEST_F(LoyaltyAllowance, TheBalanceCapsTheAllowance) {
   EXPECT_EQ(allowed->redeemable, 50);
 }
 
-TEST_F(LoyaltyAllowance, ANewGrantStartsCountingAfresh) {
+// The allowance bounds what this till has redeemed that the hub does not know yet: once the hub has
+// acknowledged a redemption, its balance (and every store's next pull) has it, and the allowance is
+// free again. A new grant alone frees nothing: the hub granted it without knowing those redemptions.
+TEST_F(LoyaltyAllowance, RedemptionsTheHubHasAcknowledgedNoLongerCount) {
   add_customer("cust-1", 1000);
   grant_allowance("cust-1", 100);
   ASSERT_TRUE(redeem(100));
   EXPECT_EQ(offline_redeemable(db(), "cust-1", unix_millis(clock_.now()))->redeemable, 0);
   clock_.advance(std::chrono::seconds(60));
-  grant_allowance("cust-1", 100);  // the hub, back online, settled and granted again
-  EXPECT_EQ(offline_redeemable(db(), "cust-1", unix_millis(clock_.now()))->redeemable, 100);
+  grant_allowance("cust-1", 100);
+  EXPECT_EQ(offline_redeemable(db(), "cust-1", unix_millis(clock_.now()))->redeemable, 0);
+  ASSERT_TRUE(db().exec("UPDATE outbox SET acked_at_ms = 1 WHERE acked_at_ms IS NULL"));  // the hub has it
+  auto left = offline_redeemable(db(), "cust-1", unix_millis(clock_.now()));
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->redeemed_not_at_hub, 0);
+  EXPECT_EQ(left->redeemable, 100);
 }
 
 TEST_F(LoyaltyAllowance, AStaleAllowanceAllowsNothing) {
   add_customer("cust-1", 1000);
   grant_allowance("cust-1", 100);
   clock_.advance(std::chrono::hours(24 * 31));
+  EXPECT_EQ(offline_redeemable(db(), "cust-1", unix_millis(clock_.now()))->redeemable, 0);
+}
+
+// What goes stale is the till's view of the balance, not the grant: a till that synced recently
+// knows every redemption the hub has, however old its allowance.
+TEST_F(LoyaltyAllowance, AnOldAllowanceStillHoldsWhileTheTillKeepsSyncing) {
+  add_customer("cust-1", 1000);
+  grant_allowance("cust-1", 100);
+  clock_.advance(std::chrono::hours(24 * 90));
+  const std::int64_t now = unix_millis(clock_.now());
+  ASSERT_TRUE(db().exec("UPDATE sync_state SET last_success_ms = " + std::to_string(now - 60'000)));
+  EXPECT_EQ(offline_redeemable(db(), "cust-1", now)->redeemable, 100);
+  ASSERT_TRUE(redeem(60));
+  EXPECT_EQ(offline_redeemable(db(), "cust-1", unix_millis(clock_.now()))->redeemable, 40);
+  clock_.advance(std::chrono::hours(24 * 31));  // then no contact for a month
   EXPECT_EQ(offline_redeemable(db(), "cust-1", unix_millis(clock_.now()))->redeemable, 0);
 }
 
