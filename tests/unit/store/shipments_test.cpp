@@ -10,6 +10,7 @@
 #include "edge/store/journal.hpp"
 #include "edge/store/pickups.hpp"
 #include "edge/store/replica.hpp"
+#include "edge/store/returns_detail.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace storeedge::store {
@@ -168,6 +169,19 @@ TEST_F(ShipmentTest, APackedShipmentIsNeitherReadyNorCollectedAtTheCounter) {
   expect_refused(collect_pickup(db(), "0042", "web-s3", "till-01", clock_), Errc::conflict,
                  "ships from the store (ship_from_store): it is not a pickup");
   EXPECT_TRUE(open_pickups(db(), "0042")->empty());
+}
+
+TEST_F(ShipmentTest, AShippedOrderIsReturnableInStoreAndAPackedOneIsNotYet) {
+  online_order("web-packed", "ship_from_store", "ready_for_pickup");
+  online_order("web-shipped", "ship_from_store", "collected");
+  auto packed = load_original(db(), "web-packed");
+  ASSERT_FALSE(packed);
+  EXPECT_EQ(packed.error().kind(), Errc::conflict);
+  EXPECT_NE(packed.error().what().find("is packed: only completed, collected or shipped"), std::string::npos)
+      << packed.error().what();
+  auto shipped = load_original(db(), "web-shipped");
+  ASSERT_TRUE(shipped) << shipped.error().what();
+  EXPECT_EQ(shipped->order_id, "web-shipped");
 }
 
 TEST(OnlineStatus, TheReplicasPickupWordsReadAsPackedAndShippedForAShipFromStoreOrderOnly) {
