@@ -64,12 +64,12 @@ Result<Row> find_online_order(sqlite::Database& db, std::string_view order_id) {
 }
 
 // One fulfilment's way through the store, in the words of the counter: the status staff mark first
-// (packed), the one the goods leave with (handed over), and what the refusals call them.
+// (ready, packed), the one the goods leave the store with (collected, shipped), and what the
+// refusals say.
 struct Way {
   std::string_view fulfilment;
   std::string_view prepared;  // ready_for_pickup, packed
   std::string_view done;      // collected, shipped
-  std::string_view done_words;
   std::string_view not_prepared;
   std::string_view cancelled;
   std::string_view other;  // refusing an order of the other fulfilment
@@ -79,14 +79,12 @@ constexpr Way kPickup{
     "pickup",
     "ready_for_pickup",
     "collected",
-    "collected",
     "not ready for pickup yet: mark it ready when it is packed",
     "was cancelled online: do not hand it over",
     "ships from the store (ship_from_store): it is not a pickup to hand over; mark it packed "
     "and shipped"};
 constexpr Way kShipment{"ship_from_store",
                         "packed",
-                        "shipped",
                         "shipped",
                         "not packed yet: mark it packed first",
                         "was cancelled online: do not ship it",
@@ -110,7 +108,7 @@ Status check_move(const Row& r, std::string_view store_code, std::string_view to
   if (p.status == "cancelled")
     return fail(Errc::conflict, "order " + p.order_id + " " + std::string(way.cancelled));
   if (p.status == way.done) {
-    return fail(Errc::conflict, "order " + p.order_id + " was already " + std::string(way.done_words));
+    return fail(Errc::conflict, "order " + p.order_id + " was already " + std::string(way.done));
   }
   if (to == way.done && p.status != way.prepared) {
     return fail(Errc::conflict,

@@ -230,18 +230,21 @@ Status SqliteStorage::change_order_status(std::string_view order_id, std::string
   auto verdict = check_transition(order_id, order->fulfilment, order->status, to, by);
   if (!verdict) return fail(verdict.error());
   if (!verdict->changed) return {};
-  // The shipment is recorded with the move to shipped only; a repeated report changes nothing.
-  const bool ships = verdict->status == "shipped" && shipment.has_value();
+  // The shipment is recorded with the move to shipped (which happens once); a repeated report changes
+  // nothing.
+  std::optional<std::string> tracking, carrier;
+  if (verdict->status == "shipped" && shipment) {
+    tracking = shipment->tracking_reference;
+    carrier = shipment->carrier;
+  }
   if (auto s = sql::run(
           db_,
           "UPDATE hub_order SET status = ?, needs_review = MAX(needs_review, ?), review_reason = "
           "CASE WHEN ? = '' THEN review_reason ELSE ? END, updated_at_ms = ?, "
-          "tracking_reference = CASE WHEN ? THEN ? ELSE tracking_reference END, "
-          "carrier = CASE WHEN ? THEN ? ELSE carrier END WHERE order_id = ?",
+          "tracking_reference = COALESCE(?, tracking_reference), carrier = COALESCE(?, carrier) "
+          "WHERE order_id = ?",
           "changing status of order " + std::string(order_id), verdict->status, verdict->needs_review ? 1 : 0,
-          verdict->review_reason, verdict->review_reason, now_ms(), ships ? 1 : 0,
-          ships ? std::optional<std::string>(shipment->tracking_reference) : std::nullopt, ships ? 1 : 0,
-          ships ? shipment->carrier : std::nullopt, order_id);
+          verdict->review_reason, verdict->review_reason, now_ms(), tracking, carrier, order_id);
       !s) {
     return s;
   }
