@@ -12,6 +12,7 @@ find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 find_package(tomlplusplus REQUIRED)
 # libcsv (libcsv-dev) ships no CMake or pkg-config file.
 find_path(LIBCSV_INCLUDE_DIR csv.h REQUIRED)

@@ -76,11 +76,15 @@ Result<std::int64_t> enqueue_mutation(sqlite::Database& db, std::int64_t at_ms, 
   auto next = db.query_one<std::int64_t>("SELECT COALESCE(MAX(mutation_id), 0) + 1 FROM outbox");
   if (!next) return fail(next.error());
   const std::int64_t id = **next;
-  auto insert = db.cached(
-      "INSERT INTO outbox (mutation_id, kind, entity_id, payload, created_at_ms) VALUES (?, ?, ?, ?, ?)");
+  auto insert =
+      db.cached("INSERT INTO outbox (mutation_id, kind, entity_id, created_at_ms) VALUES (?, ?, ?, ?)");
   if (!insert) return fail(insert.error());
-  if (auto s = (*insert)->bind_all(id, m.kind, m.entity_id, m.payload, at_ms); !s) return fail(s.error());
+  if (auto s = (*insert)->bind_all(id, m.kind, m.entity_id, at_ms); !s) return fail(s.error());
   if (auto s = (*insert)->run(); !s) return fail(s.error().with_context("queueing mutation " + m.kind));
+  auto payload = db.cached("INSERT INTO outbox_payload (mutation_id, payload) VALUES (?, ?)");
+  if (!payload) return fail(payload.error());
+  if (auto s = (*payload)->bind_all(id, m.payload); !s) return fail(s.error());
+  if (auto s = (*payload)->run(); !s) return fail(s.error().with_context("queueing mutation " + m.kind));
   return id;
 }
 

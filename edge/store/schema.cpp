@@ -355,6 +355,20 @@ ALTER TABLE sales_order ADD COLUMN fulfilment TEXT CHECK (fulfilment IN ('pickup
 UPDATE sales_order SET fulfilment = 'pickup' WHERE channel IN ('web', 'app');
 )sql";
 
+// Version 8: the outbox keeps its payloads in their own table (docs/schema.md, "Version 8"). A
+// payload is written once, with its mutation; the relay stamps and acknowledges the small outbox
+// rows. With the payload inline, every stamp and every acknowledgement rewrote the page holding a
+// 2 KB document, so a drain wrote each sale's payload twice more to the WAL and twice more at
+// checkpoint.
+constexpr std::string_view kOutboxPayload = R"sql(
+CREATE TABLE outbox_payload (
+  mutation_id INTEGER PRIMARY KEY,
+  payload     TEXT    NOT NULL
+) STRICT;
+INSERT INTO outbox_payload (mutation_id, payload) SELECT mutation_id, payload FROM outbox;
+ALTER TABLE outbox DROP COLUMN payload;
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "node identity", kNodeIdentity},
     sqlite::Migration{2, "offline checkout", kCheckout},
@@ -363,6 +377,7 @@ constexpr std::array kMigrations = {
     sqlite::Migration{5, "sync state", kSyncState},
     sqlite::Migration{6, "gift cards", kGiftCards},
     sqlite::Migration{7, "order fulfilment", kOrderFulfilment},
+    sqlite::Migration{8, "outbox payloads apart", kOutboxPayload},
 };
 
 }  // namespace

@@ -5,7 +5,9 @@
 
 #include <cstdlib>
 
+#include "sync/proto/content_coding.hpp"
 #include "sync/proto/gzip.hpp"
+#include "sync/proto/zstd.hpp"
 
 namespace storeedge::sync::client {
 namespace {
@@ -47,14 +49,25 @@ Result<PreparedBody> HubChannel::prepare(const google::protobuf::MessageLite& re
   if (size < kCompressFrom) {
     auto encoded = proto::encode(request);
     if (!encoded) return fail(encoded.error());
-    return PreparedBody{std::move(*encoded), false};
+    return PreparedBody{std::move(*encoded), {}};
   }
   if (size > proto::kMaxMessageBytes) return fail(proto::encode(request).error());  // the codec's message
+  if (allow_zstd_ && hub_reads_zstd_.load(std::memory_order_relaxed)) {
+    if (!zstd_) zstd_ = std::make_unique<proto::ZstdCompressor>(kDefaultZstdLevel);
+    // ByteSizeLong() above cached the sizes this serialization uses.
+    auto* in = reinterpret_cast<std::uint8_t*>(zstd_->input(size));
+    if (request.SerializeWithCachedSizesToArray(in) != in + size) {
+      return fail(Errc::internal, "encoding " + request.GetTypeName() + " failed");
+    }
+    auto compressed = zstd_->compress_input(size);
+    if (!compressed) return fail(compressed.error());
+    return PreparedBody{std::move(*compressed), "zstd"};
+  }
   if (gzip_level_ < 1 || gzip_level_ > 9) {
     return fail(Errc::invalid_argument,
                 "gzip level " + std::to_string(gzip_level_) + " is not between 1 and 9");
   }
-  PreparedBody body{{}, true};
+  PreparedBody body{{}, "gzip"};
   body.wire.reserve(size / 4);
   {
     io::StringOutputStream out(&body.wire);
@@ -71,7 +84,7 @@ Result<PreparedBody> HubChannel::prepare(const google::protobuf::MessageLite& re
 
 Result<HubReply> HubChannel::send(std::string_view path, PreparedBody prepared) {
   Headers headers{{"Content-Type", "application/x-protobuf"}};
-  if (prepared.gzipped) headers.emplace_back("Content-Encoding", "gzip");
+  if (!prepared.coding.empty()) headers.emplace_back("Content-Encoding", std::string(prepared.coding));
   std::string wire = std::move(prepared.wire);
   const std::int64_t now_ms = unix_millis(clock_.now()) + correction_ms_;
   auto signature = proto::sign_request(key_, node_id_, {"POST", path, wire}, now_ms);
@@ -82,6 +95,9 @@ Result<HubReply> HubChannel::send(std::string_view path, PreparedBody prepared) 
 
   auto response = transport_.post(path, std::move(wire), headers);
   if (!response) return fail(response.error());
+  // Every reply, error or not, says what the hub reads now; a hub rolled back to a version without
+  // zstd says nothing, and the next body goes out in gzip.
+  hub_reads_zstd_.store(proto::accepts_coding(response->accept_encoding, "zstd"), std::memory_order_relaxed);
   const std::string where = "POST " + std::string(path);
   auto body = decoded_body(*response);
   if (!body) return fail(body.error().with_context(where));

@@ -96,8 +96,9 @@ Result<OutboxRelay::Batch> OutboxRelay::read_batch(std::int64_t after) {
   request.set_protocol_version(proto::kProtocolVersion);
   request.set_node_id(replica_.node_id());
   auto stmt = db.cached(
-      "SELECT mutation_id, kind, entity_id, payload, created_at_ms, hlc FROM outbox "
-      "WHERE acked_at_ms IS NULL AND mutation_id > ? ORDER BY mutation_id LIMIT ?");
+      "SELECT o.mutation_id, o.kind, o.entity_id, p.payload, o.created_at_ms, o.hlc FROM outbox o "
+      "LEFT JOIN outbox_payload p ON p.mutation_id = o.mutation_id "
+      "WHERE o.acked_at_ms IS NULL AND o.mutation_id > ? ORDER BY o.mutation_id LIMIT ?");
   if (!stmt) return fail(stmt.error());
   if (auto s = (*stmt)->bind_all(after, static_cast<std::int64_t>(options_.max_batch)); !s)
     return fail(s.error());
@@ -108,6 +109,10 @@ Result<OutboxRelay::Batch> OutboxRelay::read_batch(std::int64_t after) {
     if (!more) return fail(more.error().with_context("reading the outbox"));
     if (!*more) break;
     const std::int64_t id = (*stmt)->column_int64(0);
+    if ((*stmt)->column_is_null(3)) {
+      return fail(Errc::corrupt, "outbox mutation " + std::to_string(id) +
+                                     " has no payload: a technician must reconcile this node");
+    }
     const std::string_view payload = text_column(raw, 3);
     if (batch.count == 0 && after > 0 && id != after + 1) break;
     if (batch.count > 0 && bytes + payload.size() > options_.max_batch_bytes) break;
@@ -539,14 +544,21 @@ Status OutboxRelay::renumber(std::int64_t hub_last, std::int64_t rewound_id, Pus
   if (auto s = (*ack)->bind_all(unix_millis(clock_.now()), rewound_id); !s) return s;
   if (auto s = (*ack)->run(); !s) return s;
   report.acknowledged += db.changes();
-  // Two steps through negative ids, so no row meets another's id while the range moves up.
+  // Two steps through negative ids, so no row meets another's id while the range moves up; the
+  // payloads move with their rows.
   const std::int64_t shift = hub_last + 1 - rewound_id;
-  if (auto s = db.exec("UPDATE outbox SET mutation_id = -(mutation_id + " + std::to_string(shift) +
-                       ") WHERE mutation_id >= " + std::to_string(rewound_id));
-      !s) {
+  const std::string move_down = " SET mutation_id = -(mutation_id + " + std::to_string(shift) +
+                                ") WHERE mutation_id >= " + std::to_string(rewound_id);
+  if (auto s = db.exec("UPDATE outbox_payload" + move_down); !s) {
+    return fail(s.error().with_context("renumbering the outbox"));
+  }
+  if (auto s = db.exec("UPDATE outbox" + move_down); !s) {
     return fail(s.error().with_context("renumbering the outbox"));
   }
   report.renumbered = db.changes();
+  if (auto s = db.exec("UPDATE outbox_payload SET mutation_id = -mutation_id WHERE mutation_id < 0"); !s) {
+    return fail(s.error().with_context("renumbering the outbox"));
+  }
   if (auto s =
           db.exec("UPDATE outbox SET mutation_id = -mutation_id, acked_at_ms = NULL WHERE mutation_id < 0");
       !s) {

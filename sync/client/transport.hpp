@@ -3,12 +3,14 @@
 // URL. The libcurl backend is curl/curl_transport.hpp; tests route requests to an in-process hub.
 //
 // Contract for implementations:
-// - `body` is the encoded request as it goes on the wire; when a "Content-Encoding: gzip" header is
-//   passed it is already gzip-compressed (the signature covers these exact bytes).
+// - `body` is the encoded request as it goes on the wire; when a "Content-Encoding" header (gzip or
+//   zstd) is passed it is already compressed (the signature covers these exact bytes).
 // - Any HTTP reply, 2xx or not, is a TransportResponse: the caller reads the ErrorReply of a non-2xx.
 // - No reply at all (refused, reset, timeout, TLS failure) is Errc::unavailable: the request may or
 //   may not have reached the hub, and the caller retries it (push and pull are idempotent).
 // - `body` of the response is as received; `content_encoding` says whether it is still gzip.
+// - `accept_encoding` is the reply's Accept-Encoding header (the request codings the hub reads), or
+//   empty when it sent none.
 //
 // Threads: a Transport is used by one thread at a time: the daemon's io thread, or the outbox relay's
 // short-lived worker that posts a batch while the next one is prepared (the io thread waits for it).
@@ -25,6 +27,7 @@ struct TransportResponse {
   int status = 0;                  // HTTP status
   std::string body{};              // as received
   std::string content_encoding{};  // "gzip" or empty
+  std::string accept_encoding{};   // "zstd, gzip" from a current hub; empty from an older one
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;

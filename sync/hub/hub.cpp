@@ -20,7 +20,7 @@
 #include "sync/hub/sqlite/sqlite_storage.hpp"
 #include "sync/hub/sync_service.hpp"
 #include "sync/hub/tls_setup.hpp"
-#include "sync/proto/gzip.hpp"
+#include "sync/proto/content_coding.hpp"
 
 namespace storeedge::sync::hub {
 namespace {
@@ -30,17 +30,28 @@ int start_failed(const Error& e) {
   return 1;
 }
 
-// The HTTP framing of /sync/v1: gzip request bodies are decompressed (bounded), replies are protobuf.
+// The HTTP framing of /sync/v1: gzip and zstd request bodies are decompressed (bounded), replies are
+// protobuf and say which request codings this hub reads (sync/proto/content_coding.hpp).
 http::Response sync_reply(SyncService& sync, const http::Request& req) {
-  std::string body = req.body;
-  auto enc = req.headers.find("content-encoding");
-  if (enc != req.headers.end() && enc->second == "gzip") {
-    auto plain = proto::gzip_decompress(req.body);
-    if (!plain) return http::error_response(400, "invalid_request", plain.error().what());
-    body = std::move(*plain);
+  std::string plain;
+  std::string_view body = req.body;
+  if (auto enc = req.headers.find("content-encoding"); enc != req.headers.end()) {
+    auto decoded = proto::decode_body(enc->second, req.body);
+    if (!decoded) {
+      const bool unsupported = decoded.error().kind() == Errc::unsupported;
+      auto refusal = http::error_response(unsupported ? 415 : 400,
+                                          unsupported ? "unsupported_encoding" : "invalid_request",
+                                          decoded.error().what());
+      refusal.headers.emplace("Accept-Encoding", proto::kHubAcceptEncoding);
+      return refusal;
+    }
+    plain = std::move(*decoded);
+    body = plain;
   }
   auto reply = sync.handle(req.path, req.headers, req.body, body);
-  return http::Response{reply.status, "application/x-protobuf", std::move(reply.body)};
+  http::Response response{reply.status, "application/x-protobuf", std::move(reply.body)};
+  response.headers.emplace("Accept-Encoding", proto::kHubAcceptEncoding);
+  return response;
 }
 
 // Nodes with their lag and quarantined mutations, for the admin view and technicians.

@@ -13,6 +13,8 @@
 // and checks that hub.db holds exactly N orders of this node, each once.
 //
 //   drain_bench [--orders N] [--batch ROWS] [--gzip LEVEL]
+// Bodies go in zstd once the hub's first reply says it reads zstd, as the daemon's do; --gzip LEVEL
+// keeps them in gzip at that level, to compare.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +38,7 @@ struct Args {
   std::int64_t orders = 100'000;
   std::size_t batch = sync::client::RelayOptions{}.max_batch;
   int gzip = sync::client::kDefaultGzipLevel;
+  bool gzip_only = false;
 };
 
 int failed(const std::string& what, const Error& e) {
@@ -84,6 +87,7 @@ int run(const Args& args) {
   if (auto s = sync::client::enroll(**transport, {tokens->front(), node_id, "0001", "01"}, *key); !s)
     return failed("enrolling", s.error());
   sync::client::HubChannel channel(**transport, *key, node_id, clock, args.gzip);
+  channel.allow_zstd(!args.gzip_only);
   sync::client::RelayOptions options;
   options.max_batch = args.batch;
   sync::client::OutboxRelay relay(*replica, channel, clock, options);
@@ -165,6 +169,7 @@ int main(int argc, char** argv) {
       args.batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
     } else if (flag == "--gzip") {
       args.gzip = std::atoi(argv[i + 1]);
+      args.gzip_only = true;
     } else {
       std::fprintf(stderr, "usage: drain_bench [--orders N] [--batch ROWS] [--gzip LEVEL]\n");
       return 2;

@@ -132,7 +132,9 @@ void run_terminal(Terminal& t, const std::string& base_url, int batch, const Clo
 
 Result<std::vector<std::pair<std::string, std::int64_t>>> queued_payloads(store::Replica& replica) {
   std::vector<std::pair<std::string, std::int64_t>> out;
-  auto q = replica.db().prepare("SELECT payload, created_at_ms FROM outbox ORDER BY mutation_id");
+  auto q = replica.db().prepare(
+      "SELECT payload, created_at_ms FROM outbox JOIN outbox_payload USING (mutation_id) ORDER BY "
+      "mutation_id");
   if (!q) return fail(q.error());
   while (true) {
     auto row = q->step();

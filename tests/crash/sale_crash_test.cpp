@@ -77,6 +77,10 @@ const char* const kPartialChecks[] = {
     "x.entity_id)",
     "SELECT (SELECT COUNT(*) FROM sales_order) - COALESCE((SELECT next_number - 1 FROM receipt_series), 0)",
     "SELECT (SELECT COUNT(*) FROM outbox) - COALESCE((SELECT MAX(mutation_id) FROM outbox), 0)",
+    // Every queued mutation has its payload, and no payload is without its mutation.
+    "SELECT COUNT(*) FROM outbox x LEFT JOIN outbox_payload p USING (mutation_id) WHERE p.payload IS NULL",
+    "SELECT COUNT(*) FROM outbox_payload p WHERE NOT EXISTS (SELECT 1 FROM outbox x WHERE x.mutation_id = "
+    "p.mutation_id)",
 };
 
 void check_after_kill(const std::filesystem::path& db_path, const std::vector<std::string>& acks, int kill) {

@@ -13,6 +13,9 @@
 #include <thread>
 
 #include "platform/sqlite/database.hpp"
+#include "sync/client/curl/curl_transport.hpp"
+#include "sync/proto/content_coding.hpp"
+#include "sync/proto/zstd.hpp"
 #include "tests/integration/daemon_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 
@@ -168,6 +171,31 @@ TEST_F(SyncFaultsTest, HubCommitsThenItsReplyIsLost) {
   sell(12);
   expect_exactly_once("dropped push replies");
   EXPECT_EQ(proxy_->applied(ProxyFault::drop_reply), 3);
+}
+
+// docs/protocol.md, "Transport": the real hub says it reads zstd, the till then sends zstd, and a
+// body in a coding the hub does not read, or that does not decode, is refused and changes nothing.
+TEST_F(SyncFaultsTest, TheTillSendsZstdToTheRealHubWhichRefusesCodingsItCannotRead) {
+  start_edge();
+  sell(12);
+  expect_exactly_once("zstd request bodies");
+  EXPECT_GT(proxy_->requests_in("zstd"), 0) << "gzip: " << proxy_->requests_in("gzip");
+
+  sync::client::CurlOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(hub_port_);
+  auto direct = sync::client::CurlTransport::create(o);
+  ASSERT_TRUE(direct) << direct.error().what();
+  const auto before = hub_orders();
+  auto br = (*direct)->post("/sync/v1/push", "irrelevant", {{"Content-Encoding", "br"}});
+  ASSERT_TRUE(br) << br.error().what();
+  EXPECT_EQ(br->status, 415);
+  EXPECT_EQ(br->accept_encoding, sync::proto::kHubAcceptEncoding);
+  EXPECT_NE(br->body.find("'br'"), std::string::npos) << br->body;
+  auto bad = (*direct)->post("/sync/v1/push", "not a zstd frame", {{"Content-Encoding", "zstd"}});
+  ASSERT_TRUE(bad) << bad.error().what();
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("zstd body"), std::string::npos) << bad->body;
+  EXPECT_EQ(hub_orders(), before);
 }
 
 TEST_F(SyncFaultsTest, TruncatedAndCorruptRepliesAreRetried) {

@@ -82,6 +82,10 @@ struct FaultProxy::Impl {
       if (read_ec) co_return;
       auto request = request_parser.release();
       ++owner.requests_;
+      {
+        std::lock_guard lock(owner.mutex_);
+        ++owner.codings_[std::string(request[bhttp::field::content_encoding])];
+      }
       std::chrono::milliseconds delay{0};
       const ProxyFault fault = owner.take_rule(std::string(request.target()), delay);
       ++owner.applied_[static_cast<std::size_t>(fault)];
@@ -175,6 +179,12 @@ std::size_t FaultProxy::rules_left() const {
   std::lock_guard lock(mutex_);
   return static_cast<std::size_t>(
       std::count_if(rules_.begin(), rules_.end(), [](const ProxyRule& r) { return r.times != 0; }));
+}
+
+std::int64_t FaultProxy::requests_in(const std::string& coding) const {
+  std::lock_guard lock(mutex_);
+  auto it = codings_.find(coding);
+  return it == codings_.end() ? 0 : it->second;
 }
 
 ProxyFault FaultProxy::take_rule(const std::string& target, std::chrono::milliseconds& delay) {

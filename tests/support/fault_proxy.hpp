@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -68,6 +69,8 @@ class FaultProxy {
   std::size_t rules_left() const;
 
   std::int64_t requests() const { return requests_; }
+  // Requests whose Content-Encoding was `coding` ("gzip", "zstd"; "" for none).
+  std::int64_t requests_in(const std::string& coding) const;
   std::int64_t applied(ProxyFault fault) const { return applied_[static_cast<std::size_t>(fault)]; }
 
   struct Impl;  // the Asio side, in fault_proxy.cpp
@@ -80,6 +83,7 @@ class FaultProxy {
   std::uint16_t port_ = 0;
   mutable std::mutex mutex_;
   std::vector<ProxyRule> rules_;
+  std::map<std::string, std::int64_t> codings_;  // guarded by mutex_
   std::atomic<std::int64_t> requests_{0};
   std::array<std::atomic<std::int64_t>, kProxyFaultCount> applied_{};
   std::unique_ptr<Impl> impl_;

@@ -131,7 +131,12 @@ Result<TransportResponse> CurlTransport::post(std::string_view path, std::string
   }
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-  return TransportResponse{static_cast<int>(status), std::move(reply.data), {}};
+  TransportResponse response{static_cast<int>(status), std::move(reply.data), {}, {}};
+  curl_header* accept = nullptr;
+  if (curl_easy_header(easy, "Accept-Encoding", 0, CURLH_HEADER, -1, &accept) == CURLHE_OK) {
+    response.accept_encoding = accept->value;
+  }
+  return response;
 }
 
 std::int64_t CurlTransport::connections_opened() const {

@@ -22,7 +22,8 @@ class CustomerEditTest : public CustomerTest {
   }
 
   json::object last_payload() {
-    return json::parse(db().query_one<std::string>("SELECT payload FROM outbox ORDER BY mutation_id DESC")
+    return json::parse(db().query_one<std::string>("SELECT payload FROM outbox JOIN outbox_payload USING "
+                                                   "(mutation_id) ORDER BY mutation_id DESC")
                            .value()
                            .value())
         .as_object();

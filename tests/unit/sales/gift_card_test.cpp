@@ -51,7 +51,8 @@ TEST_F(GiftCards, ARedemptionLowersTheBalanceAndTravelsInTheOrder) {
             -700);
   EXPECT_EQ(count("SELECT amount_cents FROM order_tender WHERE kind = 'gift_card'"), 700);
 
-  auto payload = db().query_one<std::string>("SELECT payload FROM outbox WHERE kind = 'order.completed'");
+  auto payload = db().query_one<std::string>(
+      "SELECT payload FROM outbox JOIN outbox_payload USING (mutation_id) WHERE kind = 'order.completed'");
   ASSERT_TRUE(payload && *payload);
   const auto doc = boost::json::parse(**payload).as_object();
   ASSERT_TRUE(doc.contains("gift_cards")) << **payload;

@@ -64,7 +64,11 @@ TEST_F(SalesTest, OutboxPayloadCarriesLinesTendersStockAndLoyalty) {
       cash_paid_cart({units("A", 250, 2), units("B", 100)}, 0, domain::CustomerRef{"cust-1", true});
   const CompletedSale sale = sell(cart);
   const json::object doc =
-      json::parse(db().query_one<std::string>("SELECT payload FROM outbox").value().value()).as_object();
+      json::parse(
+          db().query_one<std::string>("SELECT payload FROM outbox JOIN outbox_payload USING (mutation_id)")
+              .value()
+              .value())
+          .as_object();
   EXPECT_EQ(doc.at("order_id").as_string(), sale.order_id);
   EXPECT_EQ(doc.at("receipt_number").as_string(), "0001-01-00000001");
   EXPECT_EQ(doc.at("lines").as_array().size(), 2u);

@@ -115,8 +115,9 @@ TEST_F(LifecycleTest, EveryWriteIsAuditedAndQueuedInOrder) {
   }
   EXPECT_EQ(kinds,
             (std::vector<std::string>{"shift.opened", "cash.movement", "cash.movement", "shift.closed"}));
-  EXPECT_EQ(
-      count("SELECT COUNT(*) FROM outbox WHERE payload LIKE '%\"reason\":\"milk for the staff room\"%'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox_payload WHERE payload LIKE '%\"reason\":\"milk for the staff "
+                  "room\"%'"),
+            1);
 }
 
 }  // namespace

@@ -114,7 +114,9 @@ TEST_F(ReportTest, ZReportOverIsStoredAndQueued) {
   EXPECT_EQ(doc.at("taxes").as_array().at(2).as_object().at("tax_cents").as_int64(), 347);
 
   auto payload = db().query_one<std::string>(
-      "SELECT payload FROM outbox WHERE kind = 'shift.closed' AND entity_id = ?", shift_.shift_id);
+      "SELECT payload FROM outbox JOIN outbox_payload USING (mutation_id) WHERE kind = 'shift.closed' AND "
+      "entity_id = ?",
+      shift_.shift_id);
   ASSERT_TRUE(payload && *payload);
   EXPECT_EQ(**payload, stored);
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "edge/store/replica.hpp"
+#include "platform/sqlite/migrations.hpp"
 #include "platform/sqlite/transaction.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -96,6 +97,40 @@ TEST_F(JournalTest, RolledBackWriteLeavesNoTrace) {
   }  // no commit
   EXPECT_EQ(**db().query_one<std::int64_t>("SELECT COUNT(*) FROM audit_log"), 0);
   EXPECT_EQ(*pending_mutation_count(db()), 0);
+}
+
+// Replica schema version 8 moved payloads out of the outbox rows: what a till had queued before the
+// upgrade is still sent with its payload, acknowledged rows stay acknowledged, and new mutations
+// follow the old ones.
+TEST(OutboxPayloadMigration, QueuedMutationsKeepTheirPayloadsAndNewOnesFollowThem) {
+  test::TempDir dir;
+  {
+    auto db = sqlite::Database::open(dir / "replica.db");
+    ASSERT_TRUE(db) << db.error().what();
+    ASSERT_TRUE(sqlite::migrate(*db, migrations().first(7)));  // a replica of the version before
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO outbox (mutation_id, kind, entity_id, payload, created_at_ms, acked_at_ms, hlc) VALUES "
+        "(1, 'order.completed', 'o-1', '{\"order_id\":\"o-1\"}', 10, 20, 655360), "
+        "(2, 'order.completed', 'o-2', '{\"order_id\":\"o-2\"}', 11, NULL, NULL)"));
+  }
+  ManualClock clock;
+  auto replica = Replica::open(dir / "replica.db", clock);
+  ASSERT_TRUE(replica) << replica.error().what();
+  EXPECT_EQ(replica->schema_version(), latest_schema_version());
+  auto& db = replica->db();
+  const auto payload_of = [&](std::int64_t id) {
+    return db.query_one<std::string>(
+        "SELECT payload FROM outbox JOIN outbox_payload USING (mutation_id) WHERE mutation_id = ?", id);
+  };
+  EXPECT_EQ(payload_of(1).value(), R"({"order_id":"o-1"})");
+  EXPECT_EQ(payload_of(2).value(), R"({"order_id":"o-2"})");
+  EXPECT_EQ(pending_mutation_count(db).value(), 1);
+  EXPECT_EQ(db.query_one<std::int64_t>("SELECT hlc FROM outbox WHERE mutation_id = 1").value(), 655360);
+  auto id = enqueue_mutation(db, 30, {"loyalty.entry", "e-3", R"({"entry_id":"e-3"})"});
+  ASSERT_TRUE(id) << id.error().what();
+  EXPECT_EQ(*id, 3);
+  EXPECT_EQ(payload_of(3).value(), R"({"entry_id":"e-3"})");
+  EXPECT_EQ(pending_mutation_count(db).value(), 2);
 }
 
 }  // namespace

@@ -95,7 +95,10 @@ TEST_F(PickupTest, ReadyThenCollectedEachReportTheirStatusToTheHub) {
 
   auto payload =
       json::parse(
-          db().query_one<std::string>("SELECT payload FROM outbox WHERE mutation_id = 2").value().value())
+          db().query_one<std::string>(
+                  "SELECT payload FROM outbox JOIN outbox_payload USING (mutation_id) WHERE mutation_id = 2")
+              .value()
+              .value())
           .as_object();
   EXPECT_EQ(db().query_one<std::string>("SELECT kind FROM outbox WHERE mutation_id = 2").value(),
             "order.status");

@@ -35,9 +35,10 @@ class ShipmentTest : public ::testing::Test {
         .value();
   }
   json::object outbox_payload(std::int64_t id) {
-    return json::parse(db().query_one<std::string>("SELECT payload FROM outbox WHERE mutation_id = ?", id)
-                           .value()
-                           .value())
+    return json::parse(
+               db().query_one<std::string>("SELECT payload FROM outbox_payload WHERE mutation_id = ?", id)
+                   .value()
+                   .value())
         .as_object();
   }
 

@@ -1,5 +1,6 @@
 #include "tests/unit/sync_client/fake_hub.hpp"
 
+#include "sync/proto/content_coding.hpp"
 #include "sync/proto/gzip.hpp"
 #include "sync/proto/version.hpp"
 
@@ -62,14 +63,17 @@ Result<TransportResponse> InProcessHub::post(std::string_view path, std::string 
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     lower[name] = v;
   }
-  std::string plain = body;
-  if (lower["content-encoding"] == "gzip") {
-    auto inflated = proto::gzip_decompress(body);
-    if (!inflated) return error_reply(400, inflated.error());
-    plain = std::move(*inflated);
+  const std::string coding = lower["content-encoding"];
+  ++bodies_by_coding[coding];
+  last_coding = coding;
+  if (coding == "zstd" && !advertise_zstd) {
+    return error_reply(400, Error(Errc::invalid_argument, "this hub does not read zstd"));
   }
-  auto reply = service_->handle(path, lower, body, plain);
-  return TransportResponse{reply.status, std::move(reply.body), ""};
+  auto plain = proto::decode_body(coding, body);
+  if (!plain) return error_reply(400, plain.error());
+  auto reply = service_->handle(path, lower, body, *plain);
+  return TransportResponse{reply.status, std::move(reply.body), "",
+                           advertise_zstd ? std::string(proto::kHubAcceptEncoding) : std::string()};
 }
 
 Result<TransportResponse> FaultyTransport::post(std::string_view path, std::string body,

@@ -33,6 +33,10 @@ class InProcessHub final : public Transport {
   void enroll(const std::string& node_id, const std::string& store_code, proto::PublicKey key);
   Result<TransportResponse> post(std::string_view path, std::string body, const Headers& headers) override;
   std::int64_t requests = 0;
+  // false: replies without Accept-Encoding, as a hub that predates zstd request bodies answers.
+  bool advertise_zstd = true;
+  std::map<std::string, std::int64_t> bodies_by_coding;  // Content-Encoding ("" none) -> requests
+  std::string last_coding;                               // of the latest request
 
  private:
   const Clock& clock_;

@@ -8,7 +8,7 @@
 #include <map>
 #include <vector>
 
-#include "sync/proto/gzip.hpp"
+#include "sync/proto/content_coding.hpp"
 #include "tests/unit/sync_client/sync_fixture.hpp"
 
 namespace storeedge::sync::client::testing {
@@ -35,11 +35,11 @@ class RecordingTransport final : public Transport {
 
  private:
   void record(const std::string& body, const Headers& headers) {
-    bool gzipped = false;
+    std::string coding;
     for (const auto& [name, value] : headers)
-      gzipped = gzipped || (name == "Content-Encoding" && value == "gzip");
+      if (name == "Content-Encoding") coding = value;
     proto::PushRequest request;
-    ASSERT_TRUE(request.ParseFromString(gzipped ? proto::gzip_decompress(body).value() : body));
+    ASSERT_TRUE(request.ParseFromString(proto::decode_body(coding, body).value()));
     std::vector<std::uint64_t> ids;
     for (const auto& m : request.mutations()) {
       ids.push_back(m.mutation_id());

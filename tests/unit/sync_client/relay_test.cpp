@@ -160,6 +160,52 @@ TEST_F(RelayTest, PrunedRowsTheHubStillNeedsAreAConflictForATechnician) {
   EXPECT_EQ(pending(), 1);
 }
 
+// docs/protocol.md, "Transport": zstd only to a hub that said, in its latest reply, that it reads it.
+TEST_F(RelayTest, BatchesGoInZstdOnceTheHubSaysItReadsItAndInGzipToAHubThatDoesNot) {
+  const auto sold = make_sales(30);
+  RelayOptions o = relay_options();
+  o.max_batch = 10;
+  auto r = relay(o);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(r.push_once());
+  ASSERT_TRUE(r.settle());
+  EXPECT_EQ(hub_order_ids(), sold);
+  // The first batch (and the one prepared while it is in flight) goes out before any reply; what is
+  // prepared after one is zstd.
+  EXPECT_EQ(hub_transport_->bodies_by_coding["gzip"] + hub_transport_->bodies_by_coding["zstd"], 3);
+  EXPECT_GE(hub_transport_->bodies_by_coding["gzip"], 1);
+  EXPECT_EQ(hub_transport_->last_coding, "zstd");
+  EXPECT_TRUE(channel_->hub_reads_zstd());
+
+  // A hub that predates zstd (or was rolled back to such a version) says nothing: the batch prepared
+  // in zstd is refused without effect, and from the next push on everything goes in gzip.
+  hub_transport_->advertise_zstd = false;
+  hub_transport_->bodies_by_coding.clear();
+  const auto more = make_sales(20);
+  auto refused = r.push_once();
+  ASSERT_FALSE(refused);
+  EXPECT_FALSE(channel_->hub_reads_zstd());
+  for (int i = 0; i < 5 && pending() > 0; ++i) ASSERT_TRUE(r.push_once());
+  ASSERT_TRUE(r.settle());
+  auto all = sold;
+  all.insert(more.begin(), more.end());
+  EXPECT_EQ(hub_order_ids(), all);
+  EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 50) << "each sale once";
+  EXPECT_EQ(pending(), 0);
+  EXPECT_EQ(hub_transport_->bodies_by_coding["zstd"], 1) << "only the batch prepared before the refusal";
+  EXPECT_EQ(hub_transport_->last_coding, "gzip");
+}
+
+TEST_F(RelayTest, AMutationWithoutItsPayloadStopsTheRelayForATechnicianAndSendsNothing) {
+  make_sales(3);
+  ASSERT_TRUE(db().exec("DELETE FROM outbox_payload WHERE mutation_id = 2"));  // damaged by someone
+  auto r = relay().push_once();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), Errc::corrupt);
+  EXPECT_NE(r.error().what().find("mutation 2 has no payload"), std::string::npos) << r.error().what();
+  EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 0);
+  EXPECT_EQ(pending(), 3);
+}
+
 TEST_F(RelayTest, APayloadVersionTheHubCannotReadIsRejectedAndDoesNotBlockTheRest) {
   make_sales(2);
   RelayOptions o = relay_options();
