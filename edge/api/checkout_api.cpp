@@ -84,6 +84,8 @@ void CheckoutApi::register_routes(http::Server& server) {
   server.route("GET", "/api/v1/shipments", bind(&CheckoutApi::list_shipments));
   server.route("POST", "/api/v1/pickups/ready", bind(&CheckoutApi::ready_pickup));
   server.route("POST", "/api/v1/pickups/collect", bind(&CheckoutApi::collect_pickup));
+  server.route("POST", "/api/v1/shipments/pack", bind(&CheckoutApi::pack_shipment));
+  server.route("POST", "/api/v1/shipments/ship", bind(&CheckoutApi::ship_shipment));
   server.route("POST", "/api/v1/returns", bind(&CheckoutApi::return_items));
   server.route("GET", "/api/v1/customer", bind(&CheckoutApi::get_customer));
   server.route("POST", "/api/v1/customers/update", bind(&CheckoutApi::update_customer));

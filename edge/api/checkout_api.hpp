@@ -55,6 +55,8 @@ class CheckoutApi {
   http::Response list_shipments(const http::Request& req);
   http::Response ready_pickup(const http::Request& req);
   http::Response collect_pickup(const http::Request& req);
+  http::Response pack_shipment(const http::Request& req);
+  http::Response ship_shipment(const http::Request& req);
   http::Response return_items(const http::Request& req);
   http::Response get_customer(const http::Request& req);
   http::Response update_customer(const http::Request& req);

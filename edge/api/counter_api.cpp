@@ -1,6 +1,7 @@
 // The counter's endpoints of the local API beside the cart: online orders handed over at the store
-// (pickups), returns with a receipt or an order id, customer lookups and edits, and loyalty points
-// as a tender. Each write is one replica transaction with its audit entry and outbox mutation.
+// (pickups) or shipped from it (shipments), returns with a receipt or an order id, customer lookups
+// and edits, and loyalty points as a tender. Each write is one replica transaction with its audit entry and
+// outbox mutation.
 #include <boost/json.hpp>
 
 #include "edge/api/checkout_api.hpp"
@@ -144,6 +145,36 @@ http::Response CheckoutApi::collect_pickup(const http::Request& req) {
   if (!p) return error_response(p.error());
   log::info("pickup_collected", {{"order", p->order_id}});
   return json_response(200, pickup_json(*p));
+}
+
+http::Response CheckoutApi::pack_shipment(const http::Request& req) {
+  auto body = parse_object(req.body);
+  if (!body) return error_response(body.error());
+  auto id = required_string(*body, "order_id");
+  if (!id) return error_response(id.error());
+  auto p = store::mark_shipment_packed(replica_.db(), settings_.store_code, *id, actor(), clock_);
+  if (!p) return error_response(p.error());
+  return json_response(200, pickup_json(*p));
+}
+
+// Handed to the carrier: {"order_id", "tracking_reference", "carrier"?}.
+http::Response CheckoutApi::ship_shipment(const http::Request& req) {
+  auto body = parse_object(req.body);
+  if (!body) return error_response(body.error());
+  auto id = required_string(*body, "order_id");
+  if (!id) return error_response(id.error());
+  auto tracking = required_string(*body, "tracking_reference");
+  if (!tracking) return error_response(tracking.error());
+  auto carrier = optional_string(*body, "carrier");
+  if (!carrier) return error_response(carrier.error());
+  const store::Shipment shipment{*tracking, *carrier};
+  auto p = store::ship_shipment(replica_.db(), settings_.store_code, *id, shipment, actor(), clock_);
+  if (!p) return error_response(p.error());
+  log::info("shipment_shipped", {{"order", p->order_id}});
+  json::object out = pickup_json(*p);
+  out["tracking_reference"] = shipment.tracking_reference;
+  out["carrier"] = shipment.carrier && !shipment.carrier->empty() ? json::value(*shipment.carrier) : nullptr;
+  return json_response(200, out);
 }
 
 // A return with proof of purchase: `original` is the receipt number of an in-store sale or the id

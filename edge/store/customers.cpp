@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "edge/store/journal.hpp"
+#include "edge/store/pickups.hpp"
 #include "platform/sqlite/transaction.hpp"
 
 namespace storeedge::store {
@@ -330,7 +331,8 @@ Result<std::vector<OrderSummary>> CustomerRepository::purchase_history(std::stri
   if (!*known) return fail(Errc::not_found, "no customer " + std::string(customer_id));
 
   auto stmt = db_.cached(
-      "SELECT o.order_id, o.kind, o.channel, o.status, o.receipt_number, o.currency, o.total_cents, "
+      "SELECT o.order_id, o.kind, o.channel, " + std::string(kOnlineStatusSql) +
+      ", o.receipt_number, o.currency, o.total_cents, "
       "o.created_at_ms, (SELECT COUNT(*) FROM order_line l WHERE l.order_id = o.order_id) "
       "FROM sales_order o WHERE o.customer_id = ? ORDER BY o.created_at_ms DESC, o.order_id DESC LIMIT ?");
   if (!stmt) return fail(stmt.error());

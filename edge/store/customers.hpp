@@ -44,7 +44,7 @@ struct OrderSummary {
   std::string order_id{};
   OrderKind kind = OrderKind::sale;
   Channel channel = Channel::pos;
-  std::string status{};  // completed, cancelled, pending, ready_for_pickup, collected
+  std::string status{};  // completed, cancelled, pending, ready_for_pickup, collected, packed, shipped
   std::optional<std::string> receipt_number{};
   std::string currency{};
   std::int64_t total_cents = 0;  // signed: returns are negative

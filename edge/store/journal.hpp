@@ -27,8 +27,10 @@ struct AuditEntry {
 // The shape of the outbox payloads (the JSON documents of "order.completed", "shift.opened", ...),
 // sent to the hub as each mutation's schema_version. It is not the replica's schema version: a
 // migration that only adds an index must not make the hub quarantine every sale. Bump it when a
-// payload changes shape, together with the hub's kMaxPayloadSchemaVersion.
-inline constexpr int kOutboxPayloadVersion = 3;
+// payload changes shape, together with the hub's kMaxPayloadSchemaVersion. Version 4: order.status
+// says packed/shipped for a ship-from-store order and carries its tracking reference and carrier
+// (before, a till said ready_for_pickup/collected; the hub maps those, sync/hub/order_status.hpp).
+inline constexpr int kOutboxPayloadVersion = 4;
 
 struct Mutation {
   std::string kind;       // "order.completed", "loyalty.entry", "shift.closed", ...

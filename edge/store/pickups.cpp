@@ -38,13 +38,13 @@ Row read_row(const sqlite::Statement& s) {
   Row r;
   r.pickup.order_id = s.get<std::string>(0);
   r.pickup.channel = s.get<std::string>(1);
-  r.pickup.status = s.get<std::string>(2);
   r.pickup.customer_id = s.get<std::optional<std::string>>(3);
   r.pickup.currency = s.get<std::string>(4);
   r.pickup.total_cents = s.get<std::int64_t>(5);
   r.pickup.created_at_ms = s.get<std::int64_t>(6);
   r.store_code = s.get<std::string>(7);
   r.pickup.fulfilment = s.get<std::string>(8);
+  r.pickup.status = std::string(online_status(r.pickup.fulfilment, s.get<std::string>(2)));
   return r;
 }
 
@@ -63,36 +63,82 @@ Result<Row> find_online_order(sqlite::Database& db, std::string_view order_id) {
   return r;
 }
 
-// The refusals a cashier sees, in the words of the counter: why this order cannot move to `to`.
+// One fulfilment's way through the store, in the words of the counter: the status staff mark first
+// (ready, packed), the one the goods leave the store with (collected, shipped), and what the
+// refusals say.
+struct Way {
+  std::string_view fulfilment;
+  std::string_view prepared;  // ready_for_pickup, packed
+  std::string_view done;      // collected, shipped
+  std::string_view not_prepared;
+  std::string_view cancelled;
+  std::string_view other;  // refusing an order of the other fulfilment
+};
+
+constexpr Way kPickup{
+    "pickup",
+    "ready_for_pickup",
+    "collected",
+    "not ready for pickup yet: mark it ready when it is packed",
+    "was cancelled online: do not hand it over",
+    "ships from the store (ship_from_store): it is not a pickup to hand over; mark it packed "
+    "and shipped"};
+constexpr Way kShipment{"ship_from_store",
+                        "packed",
+                        "shipped",
+                        "not packed yet: mark it packed first",
+                        "was cancelled online: do not ship it",
+                        "is a pickup order (pickup): it is handed over at the counter, not shipped "
+                        "(ship_from_store)"};
+
+const Way& way_to(std::string_view to) {
+  return to == kShipment.prepared || to == kShipment.done ? kShipment : kPickup;
+}
+
+// The refusals a cashier sees: why this order cannot move to `to`.
 Status check_move(const Row& r, std::string_view store_code, std::string_view to) {
   const Pickup& p = r.pickup;
+  const Way& way = way_to(to);
   if (r.store_code != store_code) {
     return fail(Errc::conflict, "order " + p.order_id + " is for store " + r.store_code +
                                     ", not this store (" + std::string(store_code) + ")");
   }
-  if (p.fulfilment != "pickup") {
-    return fail(
-        Errc::conflict,
-        "order " + p.order_id + " ships from the store (ship_from_store): it is not a pickup to hand over");
+  if (p.fulfilment != way.fulfilment)
+    return fail(Errc::conflict, "order " + p.order_id + " " + std::string(way.other));
+  if (p.status == "cancelled")
+    return fail(Errc::conflict, "order " + p.order_id + " " + std::string(way.cancelled));
+  if (p.status == way.done) {
+    return fail(Errc::conflict, "order " + p.order_id + " was already " + std::string(way.done));
   }
-  if (p.status == "cancelled") {
-    return fail(Errc::conflict, "order " + p.order_id + " was cancelled online: do not hand it over");
+  if (to == way.done && p.status != way.prepared) {
+    return fail(Errc::conflict,
+                "order " + p.order_id + " is " + p.status + ", " + std::string(way.not_prepared));
   }
-  if (p.status == "collected") {
-    return fail(Errc::conflict, "order " + p.order_id + " was already collected");
-  }
-  if (to == "collected" && p.status != "ready_for_pickup") {
-    return fail(Errc::conflict, "order " + p.order_id + " is " + p.status +
-                                    ", not ready for pickup yet: mark it ready when it is packed");
-  }
-  if (to == "ready_for_pickup" && p.status != "pending" && p.status != "ready_for_pickup") {
-    return fail(Errc::conflict, "order " + p.order_id + " is " + p.status + " and cannot be made ready");
+  if (to == way.prepared && p.status != "pending" && p.status != way.prepared) {
+    return fail(Errc::conflict,
+                "order " + p.order_id + " is " + p.status + " and cannot be marked " + std::string(to));
   }
   return {};
 }
 
+Status check_shipment(const Shipment& s) {
+  if (s.tracking_reference.empty() || s.tracking_reference.size() > 100)
+    return fail(Errc::invalid_argument, "the tracking reference must have 1 to 100 characters");
+  if (s.carrier && s.carrier->size() > 100)
+    return fail(Errc::invalid_argument, "the carrier must have at most 100 characters");
+  return {};
+}
+
+// The replica's word for an online order's status (see pickups.hpp).
+std::string_view stored_status(std::string_view to) {
+  if (to == kShipment.prepared) return kPickup.prepared;
+  if (to == kShipment.done) return kPickup.done;
+  return to;
+}
+
 Result<Pickup> move_status(sqlite::Database& db, std::string_view store_code, std::string_view order_id,
-                           std::string_view to, std::string_view actor, const Clock& clock) {
+                           std::string_view to, const std::optional<Shipment>& shipment,
+                           std::string_view actor, const Clock& clock) {
   const std::string what = "marking order " + std::string(order_id) + " " + std::string(to);
   auto tx = sqlite::Transaction::begin(db);
   if (!tx) return fail(tx.error().with_context(what));
@@ -105,16 +151,23 @@ Result<Pickup> move_status(sqlite::Database& db, std::string_view store_code, st
   const std::int64_t now = unix_millis(clock.now());
   auto up = db.cached("UPDATE sales_order SET status = ? WHERE order_id = ?");
   if (!up) return fail(up.error());
-  if (auto s = (*up)->bind_all(to, p.order_id); !s) return fail(s.error());
+  if (auto s = (*up)->bind_all(stored_status(to), p.order_id); !s) return fail(s.error());
   if (auto s = (*up)->run(); !s) return fail(s.error().with_context(what));
-  const std::string details = json::serialize(json::object{{"from", p.status}, {"to", to}});
-  if (auto s = append_audit(db, now, {std::string(actor), "pickup." + std::string(to), p.order_id, details});
+  json::object details{{"from", p.status}, {"to", to}};
+  json::object payload{{"order_id", p.order_id}, {"status", to}, {"at_ms", now}};
+  if (shipment) {
+    for (json::object* o : {&details, &payload}) {
+      o->emplace("tracking_reference", shipment->tracking_reference);
+      if (shipment->carrier) o->emplace("carrier", *shipment->carrier);
+    }
+  }
+  const std::string action =
+      std::string(p.fulfilment == "pickup" ? "pickup." : "shipment.") + std::string(to);
+  if (auto s = append_audit(db, now, {std::string(actor), action, p.order_id, json::serialize(details)});
       !s) {
     return fail(s.error().with_context(what));
   }
-  const std::string payload =
-      json::serialize(json::object{{"order_id", p.order_id}, {"status", to}, {"at_ms", now}});
-  if (auto s = enqueue_mutation(db, now, {"order.status", p.order_id, payload}); !s) {
+  if (auto s = enqueue_mutation(db, now, {"order.status", p.order_id, json::serialize(payload)}); !s) {
     return fail(s.error().with_context(what));
   }
   if (auto s = tx->commit(); !s) return fail(s.error().with_context(what));
@@ -122,7 +175,7 @@ Result<Pickup> move_status(sqlite::Database& db, std::string_view store_code, st
   return p;
 }
 
-// The store's open online orders of one fulfilment, oldest first, with their lines.
+// The store's open online orders of one fulfilment (pending or prepared), oldest first, with their lines.
 Result<std::vector<Pickup>> open_online_orders(sqlite::Database& db, std::string_view store_code,
                                                std::string_view fulfilment) {
   auto stmt = db.cached(std::string(kColumns) +
@@ -147,6 +200,13 @@ Result<std::vector<Pickup>> open_online_orders(sqlite::Database& db, std::string
 
 }  // namespace
 
+std::string_view online_status(std::string_view fulfilment, std::string_view stored) {
+  if (fulfilment != kShipment.fulfilment) return stored;
+  if (stored == kPickup.prepared) return kShipment.prepared;
+  if (stored == kPickup.done) return kShipment.done;
+  return stored;
+}
+
 Result<std::vector<Pickup>> open_pickups(sqlite::Database& db, std::string_view store_code) {
   return open_online_orders(db, store_code, "pickup");
 }
@@ -157,12 +217,26 @@ Result<std::vector<Pickup>> open_shipments(sqlite::Database& db, std::string_vie
 
 Result<Pickup> mark_pickup_ready(sqlite::Database& db, std::string_view store_code, std::string_view order_id,
                                  std::string_view actor, const Clock& clock) {
-  return move_status(db, store_code, order_id, "ready_for_pickup", actor, clock);
+  return move_status(db, store_code, order_id, "ready_for_pickup", std::nullopt, actor, clock);
 }
 
 Result<Pickup> collect_pickup(sqlite::Database& db, std::string_view store_code, std::string_view order_id,
                               std::string_view actor, const Clock& clock) {
-  return move_status(db, store_code, order_id, "collected", actor, clock);
+  return move_status(db, store_code, order_id, "collected", std::nullopt, actor, clock);
+}
+
+Result<Pickup> mark_shipment_packed(sqlite::Database& db, std::string_view store_code,
+                                    std::string_view order_id, std::string_view actor, const Clock& clock) {
+  return move_status(db, store_code, order_id, "packed", std::nullopt, actor, clock);
+}
+
+Result<Pickup> ship_shipment(sqlite::Database& db, std::string_view store_code, std::string_view order_id,
+                             const Shipment& shipment, std::string_view actor, const Clock& clock) {
+  if (auto ok = check_shipment(shipment); !ok)
+    return fail(ok.error().with_context("shipping order " + std::string(order_id)));
+  std::optional<Shipment> recorded(std::in_place, shipment.tracking_reference, std::nullopt);
+  if (shipment.carrier && !shipment.carrier->empty()) recorded->carrier = *shipment.carrier;
+  return move_status(db, store_code, order_id, "shipped", recorded, actor, clock);
 }
 
 }  // namespace storeedge::store

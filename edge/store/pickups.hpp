@@ -1,10 +1,17 @@
 #pragma once
-// Online orders the store hands over: web/app orders assigned to this store arrive with the hub's
-// store_orders stream (sync/client/change_apply.cpp) as sales_order rows of channel web or app.
-// Staff mark an order ready when it is picked and packed, and collected when the customer takes it.
-// Each status change is one transaction: the order's status, an audit entry and the outbox mutation
-// "order.status" {"order_id","status","at_ms"} that the hub validates against its transition table
+// Online orders the store hands over or ships: web/app orders assigned to this store arrive with the
+// hub's store_orders stream (sync/client/change_apply.cpp) as sales_order rows of channel web or app.
+// Pickups: staff mark an order ready when it is picked and packed, and collected when the customer
+// takes it. Ship-from-store orders: staff mark an order packed, then shipped with the carrier's
+// tracking reference. Each status change is one transaction: the order's status, an audit entry and
+// the outbox mutation "order.status" {"order_id","status","at_ms"} (plus "tracking_reference" and
+// "carrier" when shipped) that the hub validates against its transition table
 // (sync/hub/order_status.hpp, docs/protocol.md).
+//
+// The replica stores a ship-from-store order's progress in the pickup words, so sales_order's CHECK
+// constraint and every till already in the field read it: ready_for_pickup is packed, collected is
+// shipped (docs/schema.md, "Online order status"). Everything here speaks the real words; only the
+// stored column does not.
 //
 // Not thread-safe: the functions borrow the replica's connection.
 #include <cstdint>
@@ -29,7 +36,8 @@ struct PickupLine {
 struct Pickup {
   std::string order_id{};
   std::string channel{};     // web, app
-  std::string status{};      // pending, ready_for_pickup, collected, cancelled
+  std::string status{};      // pickup: pending, ready_for_pickup, collected, cancelled;
+                             // ship_from_store: pending, packed, shipped, cancelled
   std::string fulfilment{};  // pickup, ship_from_store (the hub's; docs/schema.md, "Version 7")
   std::optional<std::string> customer_id{};
   std::string currency{};
@@ -38,11 +46,24 @@ struct Pickup {
   std::vector<PickupLine> lines{};
 };
 
+// What staff record when a parcel leaves with the carrier.
+struct Shipment {
+  std::string tracking_reference{};      // 1 to 100 characters
+  std::optional<std::string> carrier{};  // at most 100 characters; empty means none
+};
+
+// The status of an online order from its stored fulfilment and status (see the top of this file).
+[[nodiscard]] std::string_view online_status(std::string_view fulfilment, std::string_view stored);
+// The same as an SQL expression over sales_order's `fulfilment` and `status` columns.
+inline constexpr std::string_view kOnlineStatusSql =
+    "CASE WHEN fulfilment = 'ship_from_store' AND status = 'ready_for_pickup' THEN 'packed' "
+    "WHEN fulfilment = 'ship_from_store' AND status = 'collected' THEN 'shipped' ELSE status END";
+
 // The store's pickup orders still to hand over (pending or ready_for_pickup), oldest first.
 [[nodiscard]] Result<std::vector<Pickup>> open_pickups(sqlite::Database& db, std::string_view store_code);
 
-// The store's ship-from-store orders still open (pending or ready_for_pickup), oldest first. They are
-// never handed over at the counter: mark_pickup_ready and collect_pickup refuse them (conflict).
+// The store's ship-from-store orders still to ship (pending or packed), oldest first. They are never
+// handed over at the counter: mark_pickup_ready and collect_pickup refuse them (conflict).
 [[nodiscard]] Result<std::vector<Pickup>> open_shipments(sqlite::Database& db, std::string_view store_code);
 
 // pending -> ready_for_pickup (repeating it is harmless and writes nothing).
@@ -54,10 +75,25 @@ struct Pickup {
                                                const Clock& clock);
 
 // ready_for_pickup -> collected. Errors, nothing written: not_found as above; conflict naming the
-// reason for an order of another store, one not ready yet (pending), already collected, or
-// cancelled online (the goods must not leave the store).
+// reason for an order of another store, a ship-from-store order, one not ready yet (pending), already
+// collected, or cancelled online (the goods must not leave the store).
 [[nodiscard]] Result<Pickup> collect_pickup(sqlite::Database& db, std::string_view store_code,
                                             std::string_view order_id, std::string_view actor,
                                             const Clock& clock);
+
+// pending -> packed (repeating it is harmless and writes nothing). Errors, nothing written: not_found
+// as above; conflict for an order of another store, a pickup order, a cancelled or already shipped
+// order.
+[[nodiscard]] Result<Pickup> mark_shipment_packed(sqlite::Database& db, std::string_view store_code,
+                                                  std::string_view order_id, std::string_view actor,
+                                                  const Clock& clock);
+
+// packed -> shipped, recording the shipment in the audit entry and the outbox mutation. Errors,
+// nothing written: invalid_argument for a missing or too long tracking reference or carrier;
+// not_found as above; conflict naming the reason for an order of another store, a pickup order, one
+// not packed yet (pending), already shipped, or cancelled online (the parcel must not leave).
+[[nodiscard]] Result<Pickup> ship_shipment(sqlite::Database& db, std::string_view store_code,
+                                           std::string_view order_id, const Shipment& shipment,
+                                           std::string_view actor, const Clock& clock);
 
 }  // namespace storeedge::store

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "edge/store/pickups.hpp"
+
 namespace storeedge::store {
 namespace {
 
@@ -74,9 +76,9 @@ Status read_tenders(sqlite::Database& db, OriginalOrder& o) {
 }  // namespace
 
 Result<OriginalOrder> load_original(sqlite::Database& db, const std::string& receipt_number) {
-  auto stmt = db.prepare(
-      "SELECT order_id, kind, status, customer_id, currency FROM sales_order WHERE receipt_number = ?1 "
-      "OR order_id = ?1");
+  auto stmt =
+      db.prepare("SELECT order_id, kind, " + std::string(kOnlineStatusSql) +
+                 ", customer_id, currency FROM sales_order WHERE receipt_number = ?1 OR order_id = ?1");
   if (!stmt) return fail(stmt.error());
   if (auto s = stmt->bind_all(receipt_number); !s) return fail(s.error());
   auto row = stmt->step();
@@ -93,10 +95,9 @@ Result<OriginalOrder> load_original(sqlite::Database& db, const std::string& rec
   // The new items of an exchange are a sale like any other and can be returned in turn.
   if (kind != "sale" && kind != "exchange")
     return fail(Errc::conflict, receipt_number + " is a " + kind + ", not a sale");
-  if (status != "completed" && status != "collected") {
+  if (status != "completed" && status != "collected" && status != "shipped") {
     return fail(Errc::conflict, "order " + receipt_number + " is " + status +
-                                    ": only completed or collected "
-                                    "orders can be returned");
+                                    ": only completed, collected or shipped orders can be returned");
   }
   if (auto s = read_lines(db, o); !s) return fail(s.error());
   if (auto s = read_tenders(db, o); !s) return fail(s.error());

@@ -354,7 +354,12 @@ Result<ApplyOutcome> apply_order(sqlite::Database& db, const Doc& d) {
   SE_TRY(channel, d.str("channel"));
   if (channel != "web" && channel != "app") return ApplyOutcome::ignored;
   SE_TRY(order_id, d.str("order_id"));
-  SE_TRY(status, d.str("status"));
+  SE_TRY(status_field, d.str("status"));
+  // The replica keeps a ship-from-store order's progress in the pickup words (edge/store/pickups.hpp);
+  // the hub sends those, and a hub that sent its own words would be read the same.
+  const std::string status = status_field == "packed"    ? "ready_for_pickup"
+                             : status_field == "shipped" ? "collected"
+                                                         : status_field;
   if (std::find(kStatuses.begin(), kStatuses.end(), status) == kStatuses.end())
     return fail(Errc::invalid_argument, "order " + order_id + ": unknown status '" + status + "'");
   SE_TRY(store, d.str("store_code"));

@@ -461,7 +461,9 @@ json::object order_json(const OrderView& o) {
                       {"needs_review", o.needs_review},
                       {"review_reason", o.review_reason},
                       {"total_cents", o.total_cents},
-                      {"updated_at_ms", o.updated_at_ms}};
+                      {"updated_at_ms", o.updated_at_ms},
+                      {"tracking_reference", jsonr::opt(o.tracking_reference)},
+                      {"carrier", jsonr::opt(o.carrier)}};
 }
 
 json::object profile_json(const CustomerProfile& c) {

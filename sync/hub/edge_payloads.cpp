@@ -148,7 +148,19 @@ Result<EdgeStatusChange> parse_status_change(std::string_view payload) {
   const std::string what = "status of order " + id;
   HUB_TRY(status, jsonr::str(o, "status", what));
   HUB_TRY(at, jsonr::i64(o, "at_ms", what));
-  return EdgeStatusChange{id, status, at};
+  HUB_TRY(tracking, jsonr::opt_str(o, "tracking_reference", what));
+  HUB_TRY(carrier, jsonr::opt_str(o, "carrier", what));
+  EdgeStatusChange change{id, status, at, std::nullopt};
+  if (tracking) {
+    if (tracking->empty() || tracking->size() > 100)
+      return fail(Errc::invalid_argument, what + ": tracking_reference must have 1 to 100 characters");
+    if (carrier && carrier->size() > 100)
+      return fail(Errc::invalid_argument, what + ": carrier must have at most 100 characters");
+    change.shipment = Shipment{*tracking, carrier};
+  } else if (carrier) {
+    return fail(Errc::invalid_argument, what + ": carrier without a tracking_reference");
+  }
+  return change;
 }
 
 Result<EdgeShiftEvent> parse_shift_event(std::string_view kind, std::string_view payload) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "platform/error.hpp"
+#include "sync/hub/order_status.hpp"
 #include "sync/hub/storage.hpp"
 
 namespace storeedge::sync::hub {
@@ -44,11 +45,13 @@ struct EdgeOrder {
 bool same_order_content(std::string_view stored, std::string_view pushed);
 
 // order.status: a store reports a status of a hub-held online order (ready_for_pickup, collected,
-// cancelled).
+// packed, shipped, cancelled). "tracking_reference" (1 to 100 characters) and "carrier" (at most 100)
+// are optional here; a shipped report of payload version 4 needs the reference (apply_edge.cpp).
 struct EdgeStatusChange {
   std::string order_id;
   std::string status;
   std::int64_t at_ms = 0;
+  std::optional<Shipment> shipment;  // "tracking_reference" and "carrier"?, sent with shipped
 };
 [[nodiscard]] Result<EdgeStatusChange> parse_status_change(std::string_view payload);
 

@@ -27,8 +27,9 @@ namespace storeedge::sync::hub {
 
 // The newest mutation payload format this hub understands (the edge replica's schema version that
 // wrote it). A newer one is quarantined: retrying cannot help until the hub is upgraded, and then
-// an operator replays it from the quarantine.
-inline constexpr int kMaxPayloadSchemaVersion = 3;
+// an operator replays it from the quarantine. Version 4: order.status speaks packed/shipped for
+// ship-from-store orders and carries the shipment (order_status.hpp).
+inline constexpr int kMaxPayloadSchemaVersion = 4;
 // Error::code() of a pull refused because a cursor comes from another hub epoch (restored or rebuilt
 // hub): the edge must drop its pulled data and cursors and re-sync from scratch, keeping its outbox.
 inline constexpr int kResyncRequired = 4001;
@@ -185,12 +186,15 @@ struct OrderView {
   std::string channel{};     // pos, kiosk, web, app
   std::string fulfilment{};  // in_store, pickup, ship_from_store
   std::string store_code{};
-  std::string status{};  // completed, pending, ready_for_pickup, collected, cancelled
+  std::string status{};  // completed, pending, ready_for_pickup, collected, packed, shipped, cancelled
   bool needs_review = false;
   std::string review_reason{};
   std::int64_t total_cents = 0;
   std::int64_t updated_at_ms = 0;
   std::string kind = "sale";  // sale, return, exchange
+  // Recorded when a ship-from-store order is shipped (hub schema version 8); absent otherwise.
+  std::optional<std::string> tracking_reference{};
+  std::optional<std::string> carrier{};
 };
 
 struct LoyaltyEntry {

@@ -1,7 +1,8 @@
 // The omnichannel flows end to end with the real storehub and storeedged:
 //  1. offline sales: 1,000 orders sold while the hub is down arrive once, with stock and loyalty;
 //  2. click and collect: a web pickup order reaches its store, is collected there, the web sees it;
-//     a ship-from-store order reaches its store's shipment list, not the pickup counter;
+//     a ship-from-store order reaches its store's shipment list, not the pickup counter, is packed
+//     and shipped there with a tracking reference, and the web shop reads shipped and the reference;
 //  3. cross-channel return: an online order returned in store reaches the customer's history;
 //  4. a central price change and promotion reach the till and apply to the next cart;
 //  5. loyalty earned online is redeemed in two stores, one offline within its allowance;
@@ -261,7 +262,8 @@ std::set<std::string> listed_ids(const json::object& listed, const std::string& 
   return ids;
 }
 
-TEST_F(ChannelFlowsTest, Flow2b_AShipFromStoreOrderReachesItsStoreButNotThePickupCounter) {
+TEST_F(ChannelFlowsTest,
+       Flow2b_AShipFromStoreOrderIsPackedAndShippedInItsStoreAndTheWebShopReadsTheTracking) {
   open_stores({{"till", "0042"}});
   Edge& till = *edges_[0];
   create_customer("cust-c2b", "LC-C2B", "c2b@example.com", "+34600000022");
@@ -284,6 +286,38 @@ TEST_F(ChannelFlowsTest, Flow2b_AShipFromStoreOrderReachesItsStoreButNotThePicku
   auto refused = edge_call(till, "POST", "/api/v1/pickups/ready", {{"order_id", "web-ship-c2b"}}, 409);
   EXPECT_NE(json::serialize(refused.body).find("ship_from_store"), std::string::npos);
   EXPECT_EQ(hub_order_status("web-ship-c2b"), "pending");
+  auto not_a_shipment =
+      edge_call(till, "POST", "/api/v1/shipments/pack", {{"order_id", "web-pick-c2b"}}, 409);
+  EXPECT_NE(json::serialize(not_a_shipment.body).find("is a pickup order"), std::string::npos);
+
+  // Staff pack the parcel, then hand it to the carrier with its tracking reference.
+  EXPECT_EQ(edge_post(till, "/api/v1/shipments/pack", {{"order_id", "web-ship-c2b"}})["status"], "packed");
+  EXPECT_EQ(listed_ids(edge_call(till, "GET", "/api/v1/shipments", {}, 200).object(), "shipments"),
+            std::set<std::string>{"web-ship-c2b"});
+  EXPECT_TRUE(eventually([&] { return hub_order_status("web-ship-c2b") == "packed"; }, kSyncDeadline))
+      << "the web shop reads " << hub_order_status("web-ship-c2b");
+  edge_call(till, "POST", "/api/v1/shipments/ship", {{"order_id", "web-ship-c2b"}}, 422);
+  auto shipped =
+      edge_post(till, "/api/v1/shipments/ship",
+                {{"order_id", "web-ship-c2b"}, {"tracking_reference", "JD0146C2B"}, {"carrier", "DHL"}});
+  EXPECT_EQ(shipped["status"], "shipped");
+  EXPECT_EQ(shipped["tracking_reference"], "JD0146C2B");
+  EXPECT_TRUE(
+      edge_call(till, "GET", "/api/v1/shipments", {}, 200).object().at("shipments").as_array().empty());
+
+  EXPECT_TRUE(eventually([&] { return hub_order_status("web-ship-c2b") == "shipped"; }, kSyncDeadline))
+      << "the web shop reads " << hub_order_status("web-ship-c2b");
+  auto view = channel("GET", "/channels/v1/orders?id=web-ship-c2b").object();
+  EXPECT_EQ(view["fulfilment"], "ship_from_store");
+  EXPECT_EQ(view["tracking_reference"], "JD0146C2B");
+  EXPECT_EQ(view["carrier"], "DHL");
+  EXPECT_EQ(view["needs_review"], false);
+
+  Reply cancel = channel("POST", "/channels/v1/orders/status",
+                         json::object{{"order_id", "web-ship-c2b"}, {"status", "cancelled"}});
+  EXPECT_EQ(cancel.status, 409) << json::serialize(cancel.body);
+  EXPECT_NE(json::serialize(cancel.body).find("cannot go from shipped to cancelled"), std::string::npos);
+  EXPECT_EQ(hub_order_status("web-ship-c2b"), "shipped");
 }
 
 TEST_F(ChannelFlowsTest, Flow3_AnOnlineOrderReturnedInStoreReachesTheHubAndTheCustomersHistory) {

@@ -103,7 +103,15 @@ Status SqliteStorage::apply_status_change(const IncomingMutation& m) {
                                             order->store_code + ", not to store " + **node_store +
                                             " of node " + m.node_id);
   }
-  return change_order_status(change->order_id, change->status, StatusActor::store);
+  // A till before payload version 4 reports a ship-from-store order packed and shipped in pickup words.
+  std::string status = change->status;
+  if (m.schema_version < kShipmentStatusPayloadVersion) {
+    status = std::string(legacy_store_status(order->fulfilment, status));
+  } else if (status == "shipped" && !change->shipment) {
+    return fail(Errc::invalid_argument,
+                "status of order " + change->order_id + ": shipped needs a tracking_reference");
+  }
+  return change_order_status(change->order_id, status, StatusActor::store, change->shipment);
 }
 
 Status SqliteStorage::apply_shift_event(std::string_view node_id, const IncomingMutation& m) {

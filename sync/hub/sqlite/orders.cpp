@@ -14,13 +14,22 @@ namespace {
 
 constexpr std::string_view kOrderColumns =
     "SELECT order_id, channel, fulfilment, store_code, status, needs_review, review_reason, total_cents, "
-    "updated_at_ms, COALESCE(json_extract(base, '$.kind'), 'sale') FROM hub_order ";
+    "updated_at_ms, COALESCE(json_extract(base, '$.kind'), 'sale'), tracking_reference, carrier FROM "
+    "hub_order ";
 
 OrderView order_view(const sqlite::Statement& r) {
-  return OrderView{r.get<std::string>(0), r.get<std::string>(1),  r.get<std::string>(2),
-                   r.get<std::string>(3), r.get<std::string>(4),  r.get<bool>(5),
-                   r.get<std::string>(6), r.get<std::int64_t>(7), r.get<std::int64_t>(8),
-                   r.get<std::string>(9)};
+  return OrderView{r.get<std::string>(0),
+                   r.get<std::string>(1),
+                   r.get<std::string>(2),
+                   r.get<std::string>(3),
+                   r.get<std::string>(4),
+                   r.get<bool>(5),
+                   r.get<std::string>(6),
+                   r.get<std::int64_t>(7),
+                   r.get<std::int64_t>(8),
+                   r.get<std::string>(9),
+                   r.get<std::optional<std::string>>(10),
+                   r.get<std::optional<std::string>>(11)};
 }
 
 json::object request_json(const OnlineOrder& o, const std::string& order_id) {
@@ -180,7 +189,15 @@ Result<std::string> order_document(std::string_view base, std::string_view statu
   auto doc = jsonr::parse_object(base, "stored order");
   if (!doc) return fail(Error(Errc::corrupt, doc.error().message()));
   doc->emplace("type", "order");
-  (*doc)["status"] = status;
+  // The store replica keeps the pickup words for a ship-from-store order's progress (every till in the
+  // field reads them; docs/schema.md, "Online order status"): packed is sent as ready_for_pickup,
+  // shipped as collected, and the hub's own word as channel_status.
+  if (fulfilment == "ship_from_store") {
+    (*doc)["status"] = status == "packed" ? "ready_for_pickup" : status == "shipped" ? "collected" : status;
+    (*doc)["channel_status"] = status;
+  } else {
+    (*doc)["status"] = status;
+  }
   (*doc)["fulfilment"] = fulfilment;
   (*doc)["needs_review"] = needs_review;
   (*doc)["review_reason"] = review_reason;
@@ -202,22 +219,32 @@ Status SqliteStorage::publish_order(std::string_view order_id) {
   return {};
 }
 
-Status SqliteStorage::change_order_status(std::string_view order_id, std::string_view to, StatusActor by) {
+Status SqliteStorage::change_order_status(std::string_view order_id, std::string_view to, StatusActor by,
+                                          const std::optional<Shipment>& shipment) {
   auto order = read_order(order_id);
   if (!order) return fail(order.error());
   if (order->fulfilment == "in_store") {
     return fail(Errc::conflict, "order " + std::string(order_id) + " is an in-store " + order->status +
                                     " order; only online orders change status");
   }
-  auto verdict = check_transition(order_id, order->status, to, by);
+  auto verdict = check_transition(order_id, order->fulfilment, order->status, to, by);
   if (!verdict) return fail(verdict.error());
   if (!verdict->changed) return {};
+  // The shipment is recorded with the move to shipped (which happens once); a repeated report changes
+  // nothing.
+  std::optional<std::string> tracking, carrier;
+  if (verdict->status == "shipped" && shipment) {
+    tracking = shipment->tracking_reference;
+    carrier = shipment->carrier;
+  }
   if (auto s = sql::run(
           db_,
           "UPDATE hub_order SET status = ?, needs_review = MAX(needs_review, ?), review_reason = "
-          "CASE WHEN ? = '' THEN review_reason ELSE ? END, updated_at_ms = ? WHERE order_id = ?",
+          "CASE WHEN ? = '' THEN review_reason ELSE ? END, updated_at_ms = ?, "
+          "tracking_reference = COALESCE(?, tracking_reference), carrier = COALESCE(?, carrier) "
+          "WHERE order_id = ?",
           "changing status of order " + std::string(order_id), verdict->status, verdict->needs_review ? 1 : 0,
-          verdict->review_reason, verdict->review_reason, now_ms(), order_id);
+          verdict->review_reason, verdict->review_reason, now_ms(), tracking, carrier, order_id);
       !s) {
     return s;
   }

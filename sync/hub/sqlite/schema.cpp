@@ -304,6 +304,18 @@ CREATE TABLE review_resolution (
 ) STRICT;
 )sql";
 
+// Version 8: ship-from-store orders have their own states (order_status.hpp): pending, packed,
+// shipped, cancelled. A shipped order keeps the carrier's tracking reference and name. Rows of
+// ship-from-store orders that used the pickup words (ready_for_pickup for packed, collected for
+// shipped) are renamed; their store_orders document does not change (the stores' replicas keep the
+// pickup words, orders.cpp order_document), so nothing is republished.
+constexpr std::string_view kShipFromStoreStates = R"sql(
+ALTER TABLE hub_order ADD COLUMN tracking_reference TEXT;
+ALTER TABLE hub_order ADD COLUMN carrier TEXT;
+UPDATE hub_order SET status = CASE status WHEN 'ready_for_pickup' THEN 'packed' ELSE 'shipped' END
+  WHERE fulfilment = 'ship_from_store' AND status IN ('ready_for_pickup', 'collected');
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "hub identity", kHubIdentity},
     sqlite::Migration{2, "hub storage", kStorage},
@@ -312,6 +324,7 @@ constexpr std::array kMigrations = {
     sqlite::Migration{5, "mutation digests", kMutationDigests},
     sqlite::Migration{6, "streams from rows", kStreamsFromRows},
     sqlite::Migration{7, "review resolutions", kReviewResolutions},
+    sqlite::Migration{8, "ship-from-store states", kShipFromStoreStates},
 };
 
 }  // namespace

@@ -132,7 +132,9 @@ class SqliteStorage final : public HubStorage {
   // orders (orders.cpp)
   Result<OrderView> read_order(std::string_view order_id);
   Status publish_order(std::string_view order_id);
-  Status change_order_status(std::string_view order_id, std::string_view to, StatusActor by);
+  // `shipment` is recorded when the order becomes shipped.
+  Status change_order_status(std::string_view order_id, std::string_view to, StatusActor by,
+                             const std::optional<Shipment>& shipment = std::nullopt);
 
   // change streams (changes.cpp)
   // The next position of a stream. Inside a push batch (begin_push_batch .. end_push_batch) positions

@@ -169,7 +169,7 @@ TEST_F(HubTest, InvalidTransitionsAreRefused) {
 }
 
 TEST(OrderStatusTable, RepeatingTheCurrentStatusIsHarmless) {
-  auto v = check_transition("o", "cancelled", "cancelled", StatusActor::channel);
+  auto v = check_transition("o", "pickup", "cancelled", "cancelled", StatusActor::channel);
   ASSERT_TRUE(v);
   EXPECT_FALSE(v->changed);
   EXPECT_EQ(v->status, "cancelled");

@@ -275,6 +275,45 @@ TEST_F(PullTest, AShipFromStoreOrderArrivesWithItsFulfilmentAndStaysOffThePickup
   EXPECT_EQ(shipments->front().order_id, placed->order_id);
 }
 
+// The replica keeps a ship-from-store order's progress in the pickup words (edge/store/pickups.hpp):
+// the hub sends packed as ready_for_pickup, and a document in the hub's own words reads the same.
+TEST_F(PullTest, APackedShipFromStoreOrderArrivesInTheReplicasWordsAndListsAsPacked) {
+  hub::OnlineOrder order;
+  order.order_id = "web-ship-packed";
+  order.fulfilment = hub::Fulfilment::ship_from_store;
+  order.store_code = "0001";
+  order.lines = {{"100002", 1, 1250}};
+  order.total_cents = 1250;
+  order.tax_cents = 217;
+  ASSERT_TRUE(hub_->place_online_order(order));
+  ASSERT_TRUE(hub_->set_online_order_status("web-ship-packed", "packed"));
+  auto report = puller().pull();
+  ASSERT_TRUE(report) << report.error().what();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sales_order WHERE order_id = 'web-ship-packed' AND status = "
+                  "'ready_for_pickup'"),
+            1);
+  auto shipments = store::open_shipments(db(), "0001");
+  ASSERT_TRUE(shipments) << shipments.error().what();
+  ASSERT_EQ(shipments->size(), 1u);
+  EXPECT_EQ(shipments->front().status, "packed");
+
+  ChangeApplier applier(db(), clock_, "0001");
+  proto::Change change;
+  change.set_stream(proto::Stream::STREAM_STORE_ORDERS);
+  change.set_key("order:web-ship-packed");
+  change.set_op(proto::Change::UPSERT);
+  change.set_payload(
+      R"({"type":"order","order_id":"web-ship-packed","channel":"web","status":"shipped","store_code":"0001",)"
+      R"("currency":"EUR","total":1250,"tax":217,"created_at_ms":1,"fulfilment":"ship_from_store","lines":[]})");
+  auto tx = sqlite::Transaction::begin(db()).value();
+  ASSERT_TRUE(applier.apply(change));
+  ASSERT_TRUE(tx.commit());
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM sales_order WHERE order_id = 'web-ship-packed' AND status = 'collected'"),
+      1);
+  EXPECT_TRUE(store::open_shipments(db(), "0001")->empty());
+}
+
 TEST_F(PullTest, AnOnlineOrderWithAnUnknownFulfilmentIsAClearError) {
   ChangeApplier applier(db(), clock_, "0001");
   proto::Change change;
