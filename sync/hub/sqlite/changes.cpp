@@ -242,7 +242,7 @@ Status SqliteStorage::add_order_stock_moves(const EdgeOrder& order, std::string_
     Status bound;
     int index = 1;
     const auto bind = [&](const auto& value) {
-      if (bound) bound = (*stmt)->bind(index++, value);
+      if (bound) bound = (*stmt)->bind_borrowed(index++, value);
     };
     for (std::size_t i = first; i < first + n; ++i) {
       const EdgeStockDelta& d = order.stock[i];
