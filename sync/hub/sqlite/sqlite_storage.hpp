@@ -142,6 +142,12 @@ class SqliteStorage final : public HubStorage {
   // in memory, once per SKU at flush_push_batch; with savepoints each adds at once, since a rejected
   // mutation's rollback must take its deltas with it.
   Result<std::int64_t> next_seq(std::string_view stream);
+  // Gives back `seq`, the position next_seq just returned, when nothing took it (inside a push batch;
+  // elsewhere the position stays skipped).
+  void unuse_seq(std::string_view stream, std::int64_t seq);
+  // The store the pushing node belongs to (nullopt: none recorded). Inside a push batch it is read once:
+  // nothing a push applies changes it.
+  Result<std::optional<std::string>> pushing_node_store(std::string_view node_id);
   void begin_push_batch(bool accumulate_stock);
   Status flush_push_batch();
   void end_push_batch();
@@ -173,6 +179,7 @@ class SqliteStorage final : public HubStorage {
       }
     };
     std::map<std::pair<std::string, std::string>, std::int64_t, StockKeyLess> stock;  // (store, sku) -> delta
+    std::optional<std::optional<std::string>> node_store;  // pushing_node_store, once read
   } push_;
   const Clock& clock_;
   std::string epoch_;
