@@ -45,8 +45,9 @@ class OrderDocumentHandler {
   bool on_key(json::string_view s, std::size_t, json::error_code&) {
     if (skipping_ != 0) return true;
     if (depth_ == 1) {
-      key_.append(s.data(), s.size());
-      read_in_full_ = key_ == "stock" || key_ == "loyalty" || key_ == "gift_cards";
+      std::string_view key(s.data(), s.size());
+      if (!key_.empty()) key = key_.append(key);  // the key came in parts
+      read_in_full_ = key == "stock" || key == "loyalty" || key == "gift_cards";
       key_.clear();
     }
     stack_.push_key(s);
