@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -167,8 +168,14 @@ void SqliteStorage::begin_push_batch(bool accumulate_stock) {
 }
 
 Status SqliteStorage::flush_push_batch() {
-  for (const auto& [key, delta] : push_.stock) {
-    if (delta == 0) continue;
+  std::vector<const decltype(push_.stock)::value_type*> levels;
+  levels.reserve(push_.stock.size());
+  for (const auto& entry : push_.stock) {
+    if (entry.second != 0) levels.push_back(&entry);
+  }
+  std::sort(levels.begin(), levels.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : levels) {
+    const auto& [key, delta] = *entry;
     if (auto s = add_to_stock_level(key.first, key.second, delta); !s)
       return fail(s.error().with_context("stock level of " + key.second + " in store " + key.first));
   }

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <unordered_map>
 
 #include "platform/clock.hpp"
 #include "platform/sqlite/database.hpp"
@@ -170,15 +171,25 @@ class SqliteStorage final : public HubStorage {
     bool active = false;
     bool accumulate_stock = false;
     std::map<std::string, std::int64_t, std::less<>> next;
-    struct StockKeyLess {
+    // (store, sku) -> delta, found by views of both (a lookup per sold line: a hash instead of a
+    // tree descent comparing strings); flush_push_batch writes them in key order.
+    struct StockKeyHash {
+      using is_transparent = void;
+      template <class K>
+      std::size_t operator()(const K& k) const {
+        const std::size_t h = std::hash<std::string_view>{}(k.first);
+        return h ^ (std::hash<std::string_view>{}(k.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+      }
+    };
+    struct StockKeyEqual {
       using is_transparent = void;
       template <class A, class B>
       bool operator()(const A& a, const B& b) const {
-        return std::pair<std::string_view, std::string_view>(a.first, a.second) <
-               std::pair<std::string_view, std::string_view>(b.first, b.second);
+        return std::string_view(a.first) == std::string_view(b.first) &&
+               std::string_view(a.second) == std::string_view(b.second);
       }
     };
-    std::map<std::pair<std::string, std::string>, std::int64_t, StockKeyLess> stock;  // (store, sku) -> delta
+    std::unordered_map<std::pair<std::string, std::string>, std::int64_t, StockKeyHash, StockKeyEqual> stock;
     std::optional<std::optional<std::string>> node_store;  // pushing_node_store, once read
   } push_;
   const Clock& clock_;
