@@ -295,9 +295,9 @@ Result<bool> SqliteStorage::same_as_applied_before_digests(std::string_view node
 }
 
 Status SqliteStorage::record_digest(std::string_view node_id, const IncomingMutation& m) {
+  const std::string digest = mutation_digest(m);  // bound borrowed: outlives the statement handle
   auto stmt = db_.cached("INSERT INTO mutation_digest (node_id, mutation_id, digest) VALUES (?, ?, ?)");
   if (!stmt) return fail(stmt.error());
-  const std::string digest = mutation_digest(m);
   if (auto s = (*stmt)->bind_all_borrowed(node_id, m.mutation_id, digest); !s) return s;
   if (auto s = (*stmt)->run(); !s)
     return fail(s.error().with_context("recording the digest of mutation " + std::to_string(m.mutation_id)));
