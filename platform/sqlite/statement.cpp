@@ -29,8 +29,13 @@ Status Statement::check_index(int index) const {
   return {};
 }
 
+// SQLite checks the index itself (SQLITE_RANGE); asking for the parameter count before every bind
+// cost a call per parameter.
 Status Statement::bind_result(int rc, int index) const {
   if (rc == SQLITE_OK) return {};
+  if (rc == SQLITE_RANGE) {
+    if (auto ok = check_index(index); !ok) return ok;
+  }
   return fail(detail::connection_error(sqlite3_db_handle(stmt_), rc, sql())
                   .with_context("binding parameter " + std::to_string(index)));
 }
@@ -42,7 +47,6 @@ Status Statement::arity_error(std::size_t given) const {
 }
 
 Status Statement::bind(int index, std::int64_t value) {
-  if (auto ok = check_index(index); !ok) return ok;
   return bind_result(sqlite3_bind_int64(stmt_, index, value), index);
 }
 
@@ -51,12 +55,10 @@ Status Statement::bind(int index, int value) {
 }
 
 Status Statement::bind(int index, double value) {
-  if (auto ok = check_index(index); !ok) return ok;
   return bind_result(sqlite3_bind_double(stmt_, index, value), index);
 }
 
 Status Statement::bind(int index, std::string_view value) {
-  if (auto ok = check_index(index); !ok) return ok;
   // data() of an empty view may be null, which SQLite would store as NULL instead of ''.
   const char* data = value.data() != nullptr ? value.data() : "";
   return bind_result(sqlite3_bind_text64(stmt_, index, data, static_cast<sqlite3_uint64>(value.size()),
@@ -64,8 +66,14 @@ Status Statement::bind(int index, std::string_view value) {
                      index);
 }
 
+Status Statement::bind_borrowed(int index, std::string_view value) {
+  const char* data = value.data() != nullptr ? value.data() : "";
+  return bind_result(sqlite3_bind_text64(stmt_, index, data, static_cast<sqlite3_uint64>(value.size()),
+                                         SQLITE_STATIC, SQLITE_UTF8),
+                     index);
+}
+
 Status Statement::bind(int index, std::span<const std::byte> blob) {
-  if (auto ok = check_index(index); !ok) return ok;
   if (blob.empty()) return bind_result(sqlite3_bind_zeroblob(stmt_, index, 0), index);
   return bind_result(sqlite3_bind_blob64(stmt_, index, blob.data(), static_cast<sqlite3_uint64>(blob.size()),
                                          SQLITE_TRANSIENT),
@@ -73,7 +81,6 @@ Status Statement::bind(int index, std::span<const std::byte> blob) {
 }
 
 Status Statement::bind(int index, std::nullopt_t) {
-  if (auto ok = check_index(index); !ok) return ok;
   return bind_result(sqlite3_bind_null(stmt_, index), index);
 }
 

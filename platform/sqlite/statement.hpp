@@ -55,18 +55,32 @@ class Statement {
     return bind(index, *value);
   }
 
+  // Binds text without copying it: `value` must stay alive and unchanged until the statement is
+  // reset and its bindings cleared or replaced (a CachedStatement going out of scope does both).
+  // For statements bound and run within one call, where a copy cost a malloc and a free per text.
+  [[nodiscard]] Status bind_borrowed(int index, std::string_view value);
+  template <class T>
+  [[nodiscard]] Status bind_borrowed(int index, const T& value) {
+    if constexpr (detail::is_optional<T>::value) {
+      if (!value) return bind(index, std::nullopt);
+      return bind_borrowed(index, *value);
+    } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+      return bind_borrowed(index, std::string_view(value));
+    } else {
+      return bind(index, value);
+    }
+  }
+
   // Binds every parameter in order, 1..N. The number of arguments must equal parameter_count().
   template <class... Args>
   [[nodiscard]] Status bind_all(const Args&... args) {
-    if (static_cast<int>(sizeof...(Args)) != parameter_count()) return arity_error(sizeof...(Args));
-    if constexpr (sizeof...(Args) == 0) return {};
-    Status status;
-    int index = 1;
-    [[maybe_unused]] auto one = [&](const auto& value) {
-      if (status) status = bind(index++, value);
-    };
-    (one(args), ...);
-    return status;
+    return bind_each<false>(args...);
+  }
+  // As bind_all, but text is borrowed (bind_borrowed): every argument must outlive the statement's
+  // reset, as the arguments of a call that binds, runs and releases a CachedStatement do.
+  template <class... Args>
+  [[nodiscard]] Status bind_all_borrowed(const Args&... args) {
+    return bind_each<true>(args...);
   }
 
   // Runs the statement to its next row: true when a row is ready to read, false when done.
@@ -121,6 +135,23 @@ class Statement {
   Status check_index(int index) const;
   Status bind_result(int rc, int index) const;
   Status arity_error(std::size_t given) const;
+  template <bool Borrowed, class... Args>
+  Status bind_each(const Args&... args) {
+    if (static_cast<int>(sizeof...(Args)) != parameter_count()) return arity_error(sizeof...(Args));
+    if constexpr (sizeof...(Args) == 0) return {};
+    Status status;
+    int index = 1;
+    [[maybe_unused]] auto one = [&](const auto& value) {
+      if (!status) return;
+      if constexpr (Borrowed) {
+        status = bind_borrowed(index++, value);
+      } else {
+        status = bind(index++, value);
+      }
+    };
+    (one(args), ...);
+    return status;
+  }
 
   sqlite3_stmt* stmt_ = nullptr;
 };

@@ -36,9 +36,9 @@ struct EdgeOrder {
   // "gift_cards": [{entry_id, card_id, amount, kind}] — the card ledger entries the till wrote (store,
   // node, order and time are the order's).
   std::vector<GiftCardEntry> gift_cards;
-  // The payload as the node sent it (a JSON object; stored as the order's base). Re-sends of an
-  // order carry the same text; same_order_content() also accepts other formatting of equal content.
-  std::string base;
+  // The order's base document is the payload as the node sent it (not copied here: the hub stores
+  // the mutation's payload). Re-sends of an order carry the same text; same_order_content() also
+  // accepts other formatting of equal content.
 };
 [[nodiscard]] Result<EdgeOrder> parse_edge_order(std::string_view payload);
 // Whether a stored order base and a pushed order payload hold the same JSON document.

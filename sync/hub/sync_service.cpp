@@ -81,11 +81,21 @@ Result<EnrolledNode> SyncService::authenticate(std::string_view path,
   auto node = registry_.find(sig.node_id);
   if (!node) return fail(node.error());
   if (!*node) return fail(Errc::permission_denied, "node " + sig.node_id + " is not enrolled");
-  auto key = proto::PublicKey::from_pem((*node)->public_key_pem);
+  auto key = public_key(**node);
   if (!key) return fail(key.error());
   const proto::HttpRequestView view{"POST", path, wire_body};
-  if (auto s = proto::verify_request(*key, sig, view, unix_millis(clock_.now())); !s) return fail(s.error());
+  if (auto s = proto::verify_request(**key, sig, view, unix_millis(clock_.now())); !s) return fail(s.error());
   return **node;
+}
+
+Result<const proto::PublicKey*> SyncService::public_key(const EnrolledNode& node) {
+  auto it = keys_.find(node.node_id);
+  if (it != keys_.end() && it->second.pem == node.public_key_pem) return &it->second.key;
+  auto key = proto::PublicKey::from_pem(node.public_key_pem);
+  if (!key) return fail(key.error());
+  if (it != keys_.end()) keys_.erase(it);
+  auto added = keys_.emplace(node.node_id, ParsedKey{node.public_key_pem, std::move(*key)});
+  return &added.first->second.key;
 }
 
 SyncReply SyncService::enroll(std::string_view body) {

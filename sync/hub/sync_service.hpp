@@ -11,6 +11,7 @@
 #include "platform/clock.hpp"
 #include "sync/hub/node_registry.hpp"
 #include "sync/hub/storage.hpp"
+#include "sync/proto/auth.hpp"
 
 namespace storeedge::sync::hub {
 
@@ -41,9 +42,18 @@ class SyncService {
   SyncReply error(int status, int code, const std::string& message, std::uint64_t last_applied = 0,
                   std::uint64_t rewound_id = 0) const;
 
+  // The node's public key, parsed from its registered PEM once (parsing it took as long as applying
+  // a few orders, on every push).
+  Result<const proto::PublicKey*> public_key(const EnrolledNode& node);
+
   HubStorage& storage_;
   NodeRegistry& registry_;
   const Clock& clock_;
+  struct ParsedKey {
+    std::string pem;
+    proto::PublicKey key;
+  };
+  std::map<std::string, ParsedKey, std::less<>> keys_;  // by node id
 };
 
 }  // namespace storeedge::sync::hub

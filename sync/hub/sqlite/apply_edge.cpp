@@ -40,36 +40,37 @@ Status SqliteStorage::apply_edge_order(std::string_view node_id, const IncomingM
     return fail(Errc::invalid_argument,
                 m.kind + " carries an order " + order->order_id + " of kind '" + order->kind + "'");
   }
-  auto node_store = db_.query_one<std::string>(
-      "SELECT store_code FROM node WHERE node_id = ? AND store_code IS NOT NULL", node_id);
+  auto node_store = pushing_node_store(node_id);
   if (!node_store) return fail(node_store.error());
   if (*node_store && **node_store != order->store_code) {
     return fail(Errc::invalid_argument, "order " + order->order_id + " is for store " + order->store_code +
                                             " but node " + std::string(node_id) + " belongs to store " +
                                             **node_store);
   }
-  // Orders are immutable events keyed by UUID: the same content again is harmless, other content is not.
-  auto existing =
-      db_.query_one<std::string>("SELECT base FROM hub_order WHERE order_id = ?", order->order_id);
-  if (!existing) return fail(existing.error());
-  if (*existing) {
-    if (same_order_content(**existing, order->base)) return {};
-    return fail(Errc::conflict, "order " + order->order_id +
-                                    " is already recorded with different content; orders are immutable");
-  }
   // The order enters the store_orders stream with its row (a flagged one moves on when flagged).
   auto seq = next_seq("store_orders");
   if (!seq) return fail(seq.error());
   const std::int64_t now = now_ms();
+  // Orders are immutable events keyed by UUID: the same content again is harmless, other content is
+  // not. The INSERT finds an order already recorded (one index probe instead of a SELECT before it).
   if (auto s = sql::run(
           db_,
           "INSERT INTO hub_order (order_id, channel, fulfilment, store_code, origin_node, customer_id, "
           "status, total_cents, base, created_at_ms, updated_at_ms, stream_seq) "
-          "VALUES (?, ?, 'in_store', ?, ?, ?, 'completed', ?, ?, ?, ?, ?)",
+          "VALUES (?, ?, 'in_store', ?, ?, ?, 'completed', ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING",
           "", order->order_id, order->channel, order->store_code, node_id, order->customer_id,
-          order->total_cents, order->base, order->created_at_ms, now, *seq);
+          order->total_cents, m.payload, order->created_at_ms, now, *seq);
       !s) {
     return fail(s.error().with_context("recording order " + order->order_id));
+  }
+  if (db_.changes() == 0) {
+    unuse_seq("store_orders", *seq);
+    auto existing =
+        db_.query_one<std::string>("SELECT base FROM hub_order WHERE order_id = ?", order->order_id);
+    if (!existing) return fail(existing.error());
+    if (*existing && same_order_content(**existing, m.payload)) return {};
+    return fail(Errc::conflict, "order " + order->order_id +
+                                    " is already recorded with different content; orders are immutable");
   }
   if (auto s = write_order_effects(node_id, *order); !s) return s;
   // Gift card redeems (gift_cards.cpp) may flag the order for review: then publish it again.

@@ -1,6 +1,8 @@
 // Change streams: appending changes, stock moves, and pulling them per store with epoch cursors.
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -91,12 +93,32 @@ std::string stock_move_document(const sqlite::Statement& r) {
                                       {"created_at_ms", r.get<std::int64_t>(7)}});
 }
 
-// A stock move row; add_order_stock_moves repeats kStockMoveRow once per move of the order.
-constexpr std::string_view kInsertStockMoves =
-    "INSERT INTO stock_move (store_code, sku, delta, reason, origin_node, order_id, created_at_ms, "
-    "stream_seq) "
-    "VALUES ";
-constexpr std::string_view kStockMoveRow = "(?, ?, ?, ?, ?, ?, ?, ?)";
+// The INSERT of `rows` stock moves (1 to kStockMovesPerStatement), built once. The moves of one
+// INSERT share their store, reason, node, order and time (parameters 1 to 5); each move has its SKU,
+// delta and stream position (6, 7, 8 for the first move, 9, 10, 11 for the second, ...). Binding
+// the shared values once instead of once per row halved the binds of an order.
+constexpr std::size_t kStockMovesPerStatement = 16;
+constexpr int kSharedStockMoveParameters = 5;
+const std::string& insert_stock_moves_sql(std::size_t rows) {
+  static const std::array<std::string, kStockMovesPerStatement> texts = [] {
+    std::array<std::string, kStockMovesPerStatement> out;
+    for (std::size_t n = 1; n <= out.size(); ++n) {
+      std::string& sql = out[n - 1];
+      sql =
+          "INSERT INTO stock_move (store_code, sku, delta, reason, origin_node, order_id, created_at_ms, "
+          "stream_seq) VALUES ";
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string first = std::to_string(kSharedStockMoveParameters + 1 + 3 * static_cast<int>(i));
+        const std::string second = std::to_string(kSharedStockMoveParameters + 2 + 3 * static_cast<int>(i));
+        const std::string third = std::to_string(kSharedStockMoveParameters + 3 + 3 * static_cast<int>(i));
+        if (i != 0) sql += ',';
+        sql += "(?1, ?" + first + ", ?" + second + ", ?2, ?3, ?4, ?5, ?" + third + ")";
+      }
+    }
+    return out;
+  }();
+  return texts[rows - 1];
+}
 
 struct StoreScope {
   std::string region;
@@ -126,14 +148,34 @@ Result<std::int64_t> SqliteStorage::next_seq(std::string_view stream) {
   return **next;
 }
 
+void SqliteStorage::unuse_seq(std::string_view stream, std::int64_t seq) {
+  if (!push_.active) return;
+  if (auto it = push_.next.find(stream); it != push_.next.end() && it->second == seq) --it->second;
+}
+
+Result<std::optional<std::string>> SqliteStorage::pushing_node_store(std::string_view node_id) {
+  if (push_.active && push_.node_store) return *push_.node_store;
+  auto store = db_.query_one<std::string>(
+      "SELECT store_code FROM node WHERE node_id = ? AND store_code IS NOT NULL", node_id);
+  if (!store) return fail(store.error());
+  if (push_.active) push_.node_store = *store;
+  return *store;
+}
+
 void SqliteStorage::begin_push_batch(bool accumulate_stock) {
   push_.active = true;  // end_push_batch left the maps empty
   push_.accumulate_stock = accumulate_stock;
 }
 
 Status SqliteStorage::flush_push_batch() {
-  for (const auto& [key, delta] : push_.stock) {
-    if (delta == 0) continue;
+  std::vector<const decltype(push_.stock)::value_type*> levels;
+  levels.reserve(push_.stock.size());
+  for (const auto& entry : push_.stock) {
+    if (entry.second != 0) levels.push_back(&entry);
+  }
+  std::sort(levels.begin(), levels.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : levels) {
+    const auto& [key, delta] = *entry;
     if (auto s = add_to_stock_level(key.first, key.second, delta); !s)
       return fail(s.error().with_context("stock level of " + key.second + " in store " + key.first));
   }
@@ -155,6 +197,7 @@ void SqliteStorage::end_push_batch() {
   push_.accumulate_stock = false;
   push_.next.clear();
   push_.stock.clear();
+  push_.node_store.reset();
 }
 
 Status SqliteStorage::append_change(std::string_view stream, std::string_view entity,
@@ -212,9 +255,8 @@ Result<std::int64_t> SqliteStorage::add_stock_move(std::string_view store_code, 
                                                    std::optional<std::string> order_id) {
   auto seq = next_seq("stock");
   if (!seq) return fail(seq.error());
-  static const std::string insert_one = std::string(kInsertStockMoves) + std::string(kStockMoveRow);
-  if (auto s = sql::run(db_, insert_one, "", store_code, sku, delta, reason, origin_node, order_id, now_ms(),
-                        *seq);
+  if (auto s = sql::run(db_, insert_stock_moves_sql(1), "", store_code, reason, origin_node, order_id,
+                        now_ms(), sku, delta, *seq);
       !s) {
     return fail(s.error().with_context("writing stock move of " + std::string(sku)));
   }
@@ -227,38 +269,32 @@ Result<std::int64_t> SqliteStorage::add_stock_move(std::string_view store_code, 
 // cost a statement of its own: binding, stepping and resetting it was most of the line's cost).
 Status SqliteStorage::add_order_stock_moves(const EdgeOrder& order, std::string_view reason,
                                             std::string_view node_id) {
-  constexpr std::size_t kRowsPerStatement = 16;
   const std::int64_t at = now_ms();
-  const std::string what = "writing the stock moves of order " + order.order_id;
-  for (std::size_t first = 0; first < order.stock.size(); first += kRowsPerStatement) {
-    const std::size_t n = std::min(kRowsPerStatement, order.stock.size() - first);
-    std::string sql(kInsertStockMoves);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i != 0) sql += ',';
-      sql += kStockMoveRow;
-    }
-    auto stmt = db_.cached(sql);
-    if (!stmt) return fail(stmt.error().with_context(what));
+  const auto what = [&] { return "writing the stock moves of order " + order.order_id; };
+  for (std::size_t first = 0; first < order.stock.size(); first += kStockMovesPerStatement) {
+    const std::size_t n = std::min(kStockMovesPerStatement, order.stock.size() - first);
+    auto stmt = db_.cached(insert_stock_moves_sql(n));
+    if (!stmt) return fail(stmt.error().with_context(what()));
     Status bound;
     int index = 1;
     const auto bind = [&](const auto& value) {
-      if (bound) bound = (*stmt)->bind(index++, value);
+      if (bound) bound = (*stmt)->bind_borrowed(index++, value);
     };
+    bind(std::string_view(order.store_code));
+    bind(reason);
+    bind(node_id);
+    bind(std::string_view(order.order_id));
+    bind(at);
     for (std::size_t i = first; i < first + n; ++i) {
       const EdgeStockDelta& d = order.stock[i];
       auto seq = next_seq("stock");
       if (!seq) return fail(seq.error());
-      bind(std::string_view(order.store_code));
       bind(std::string_view(d.sku));
       bind(d.delta);
-      bind(reason);
-      bind(node_id);
-      bind(std::string_view(order.order_id));
-      bind(at);
       bind(*seq);
     }
-    if (!bound) return fail(bound.error().with_context(what));
-    if (auto r = (*stmt)->run(); !r) return fail(r.error().with_context(what));
+    if (!bound) return fail(bound.error().with_context(what()));
+    if (auto r = (*stmt)->run(); !r) return fail(r.error().with_context(what()));
     for (std::size_t i = first; i < first + n; ++i) {
       if (auto l = count_stock(order.store_code, order.stock[i].sku, order.stock[i].delta); !l) return l;
     }

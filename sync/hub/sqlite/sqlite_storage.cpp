@@ -1,5 +1,7 @@
 #include "sync/hub/sqlite/sqlite_storage.hpp"
 
+#include <algorithm>
+
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
 
@@ -43,10 +45,9 @@ bool permanent(const Error& e) {
 // What identifies a mutation's content: 128 bits of SHA-256 over kind, newline, payload. The HLC
 // and schema version are left out: a resend of the same outbox row may carry a newer payload version.
 std::string mutation_digest(const IncomingMutation& m) {
-  std::string input;
-  input.reserve(m.kind.size() + 1 + m.payload.size());
-  input.append(m.kind).append(1, '\n').append(m.payload);
-  return sha256_hex(input).substr(0, 32);
+  std::string digest = sha256_hex({m.kind, "\n", m.payload});
+  digest.resize(std::min<std::size_t>(digest.size(), 32));
+  return digest;
 }
 
 }  // namespace
@@ -294,9 +295,10 @@ Result<bool> SqliteStorage::same_as_applied_before_digests(std::string_view node
 }
 
 Status SqliteStorage::record_digest(std::string_view node_id, const IncomingMutation& m) {
+  const std::string digest = mutation_digest(m);  // bound borrowed: outlives the statement handle
   auto stmt = db_.cached("INSERT INTO mutation_digest (node_id, mutation_id, digest) VALUES (?, ?, ?)");
   if (!stmt) return fail(stmt.error());
-  if (auto s = (*stmt)->bind_all(node_id, m.mutation_id, mutation_digest(m)); !s) return s;
+  if (auto s = (*stmt)->bind_all_borrowed(node_id, m.mutation_id, digest); !s) return s;
   if (auto s = (*stmt)->run(); !s)
     return fail(s.error().with_context("recording the digest of mutation " + std::to_string(m.mutation_id)));
   return {};

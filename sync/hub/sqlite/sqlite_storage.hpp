@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <unordered_map>
 
 #include "platform/clock.hpp"
 #include "platform/sqlite/database.hpp"
@@ -144,6 +145,12 @@ class SqliteStorage final : public HubStorage {
   // in memory, once per SKU at flush_push_batch; with savepoints each adds at once, since a rejected
   // mutation's rollback must take its deltas with it.
   Result<std::int64_t> next_seq(std::string_view stream);
+  // Gives back `seq`, the position next_seq just returned, when nothing took it (inside a push batch;
+  // elsewhere the position stays skipped).
+  void unuse_seq(std::string_view stream, std::int64_t seq);
+  // The store the pushing node belongs to (nullopt: none recorded). Inside a push batch it is read once:
+  // nothing a push applies changes it.
+  Result<std::optional<std::string>> pushing_node_store(std::string_view node_id);
   void begin_push_batch(bool accumulate_stock);
   Status flush_push_batch();
   void end_push_batch();
@@ -166,15 +173,26 @@ class SqliteStorage final : public HubStorage {
     bool active = false;
     bool accumulate_stock = false;
     std::map<std::string, std::int64_t, std::less<>> next;
-    struct StockKeyLess {
+    // (store, sku) -> delta, found by views of both (a lookup per sold line: a hash instead of a
+    // tree descent comparing strings); flush_push_batch writes them in key order.
+    struct StockKeyHash {
+      using is_transparent = void;
+      template <class K>
+      std::size_t operator()(const K& k) const {
+        const std::size_t h = std::hash<std::string_view>{}(k.first);
+        return h ^ (std::hash<std::string_view>{}(k.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+      }
+    };
+    struct StockKeyEqual {
       using is_transparent = void;
       template <class A, class B>
       bool operator()(const A& a, const B& b) const {
-        return std::pair<std::string_view, std::string_view>(a.first, a.second) <
-               std::pair<std::string_view, std::string_view>(b.first, b.second);
+        return std::string_view(a.first) == std::string_view(b.first) &&
+               std::string_view(a.second) == std::string_view(b.second);
       }
     };
-    std::map<std::pair<std::string, std::string>, std::int64_t, StockKeyLess> stock;  // (store, sku) -> delta
+    std::unordered_map<std::pair<std::string, std::string>, std::int64_t, StockKeyHash, StockKeyEqual> stock;
+    std::optional<std::optional<std::string>> node_store;  // pushing_node_store, once read
   } push_;
   const Clock& clock_;
   std::string epoch_;

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <limits>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -59,6 +60,46 @@ TEST_F(SqliteStatement, ExtremeIntegersDoublesTextAndBlobsRoundTrip) {
   EXPECT_TRUE(select->get<std::vector<std::byte>>(3).empty());
   EXPECT_FALSE(select->column_is_null(3));  // empty blob is not NULL
   EXPECT_FALSE(select->step().value());
+}
+
+TEST_F(SqliteStatement, BorrowedTextIsStoredAsGivenAndAnEmptyStringIsNotNull) {
+  const std::string text = "Grüße \"quoted\" ';-- \n second line";
+  const std::optional<std::string> absent;
+  const std::string empty;
+  const std::optional<std::string> present("x");
+  {
+    auto insert = db_.cached("INSERT INTO v(id, i, t, b) VALUES (?, ?, ?, ?)");
+    ASSERT_TRUE(insert) << insert.error().what();
+    ASSERT_TRUE((*insert)->bind_all_borrowed(1, std::int64_t{7}, text, absent));
+    ASSERT_TRUE((*insert)->run());
+    ASSERT_TRUE((*insert)->bind_all_borrowed(2, 8, empty, present));
+    ASSERT_TRUE((*insert)->run());
+  }
+  auto select = db_.prepare("SELECT i, t, b FROM v ORDER BY id");
+  ASSERT_TRUE(select);
+  ASSERT_TRUE(select->step().value());
+  EXPECT_EQ(select->get<std::int64_t>(0), 7);
+  EXPECT_EQ(select->get<std::string>(1), text);
+  EXPECT_TRUE(select->column_is_null(2));
+  ASSERT_TRUE(select->step().value());
+  EXPECT_FALSE(select->column_is_null(1));  // empty text is not NULL
+  EXPECT_EQ(select->get<std::string>(1), "");
+  EXPECT_EQ(select->get<std::string>(2), "x");
+}
+
+TEST_F(SqliteStatement, AParameterIndexOutsideTheStatementIsAnInvalidArgument) {
+  auto insert = db_.prepare("INSERT INTO v(id, t) VALUES (?, ?)");
+  ASSERT_TRUE(insert);
+  for (int index : {0, 3}) {
+    auto text = insert->bind(index, std::string_view("x"));
+    ASSERT_FALSE(text);
+    EXPECT_EQ(text.error().kind(), Errc::invalid_argument);
+    EXPECT_NE(text.error().message().find("out of range 1..2"), std::string::npos) << text.error().message();
+    auto number = insert->bind(index, std::int64_t{1});
+    ASSERT_FALSE(number);
+    EXPECT_EQ(number.error().kind(), Errc::invalid_argument);
+    ASSERT_FALSE(insert->bind_borrowed(index, std::string_view("x")));
+  }
 }
 
 TEST_F(SqliteStatement, NullsFromNulloptNullptrAndEmptyOptionalReadBackAsNullopt) {
