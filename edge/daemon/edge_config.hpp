@@ -26,7 +26,7 @@ struct EdgeConfig {
   std::filesystem::path hub_ca_file;                      // sync.ca_file
   std::string enrollment_token;                           // sync.enrollment_token
   std::chrono::milliseconds sync_interval{2000};          // sync.interval_ms
-  std::size_t push_batch = 500;                           // sync.push_batch: outbox rows per push
+  std::size_t push_batch = 1000;                          // sync.push_batch: outbox rows per push
   std::chrono::milliseconds sync_request_timeout{20000};  // sync.request_timeout_ms
   std::chrono::milliseconds sync_backoff_cap{60000};      // sync.backoff_max_ms
 

@@ -21,7 +21,7 @@ struct SyncSettings {
   std::filesystem::path ca_file;
   std::string enrollment_token;
   std::chrono::milliseconds interval{2000};
-  std::size_t push_batch = 500;                      // outbox rows per push
+  std::size_t push_batch = 1000;                     // outbox rows per push
   std::chrono::milliseconds request_timeout{20000};  // one request to the hub, connect included
   std::chrono::milliseconds backoff_cap{60000};      // longest pause after failed rounds
   std::filesystem::path replica_path;

@@ -63,7 +63,7 @@
 namespace storeedge::sync::client {
 
 struct RelayOptions {
-  std::size_t max_batch = 500;
+  std::size_t max_batch = 1000;
   std::size_t max_batch_bytes = std::size_t{4} << 20;  // payload bytes; one row always goes
   // The payload version sent with every mutation; 0 sends store::kOutboxPayloadVersion (the normal
   // case). Tests set it to see how a hub treats payloads newer than it reads.
