@@ -6,21 +6,13 @@
 #include "edge/store/replica.hpp"
 #include "platform/sqlite/migrations.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/unit/store/replica_fixture.hpp"
 
 namespace storeedge::store {
 namespace {
 
-class FulfilmentTest : public ::testing::Test {
+class FulfilmentTest : public testing::ReplicaTest {
  protected:
-  void SetUp() override {
-    clock_.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
-    auto r = Replica::open(dir_ / "replica.db", clock_);
-    ASSERT_TRUE(r) << r.error().what();
-    replica_.emplace(std::move(*r));
-  }
-  sqlite::Database& db() { return replica_->db(); }
-  std::int64_t count(const std::string& sql) { return db().query_one<std::int64_t>(sql).value().value(); }
-
   // An online order as the puller writes it (sync/client/change_apply.cpp).
   void online_order(const std::string& id, const std::string& fulfilment, const std::string& status,
                     std::int64_t created) {
@@ -30,10 +22,6 @@ class FulfilmentTest : public ::testing::Test {
         id + "', 'sale', 'web', '" + status + "', '0042', 'cust-ana', 'EUR', 2598, 451, " +
         std::to_string(created) + ", '" + fulfilment + "')"));
   }
-
-  test::TempDir dir_;
-  ManualClock clock_;
-  std::optional<Replica> replica_;
 };
 
 std::vector<std::string> ids(const Result<std::vector<Pickup>>& list) {

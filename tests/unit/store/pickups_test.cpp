@@ -9,23 +9,15 @@
 #include "edge/store/journal.hpp"
 #include "edge/store/replica.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/unit/store/replica_fixture.hpp"
 
 namespace storeedge::store {
 namespace {
 
 namespace json = boost::json;
 
-class PickupTest : public ::testing::Test {
+class PickupTest : public testing::ReplicaTest {
  protected:
-  void SetUp() override {
-    clock_.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
-    auto r = Replica::open(dir_ / "replica.db", clock_);
-    ASSERT_TRUE(r) << r.error().what();
-    replica_.emplace(std::move(*r));
-  }
-  sqlite::Database& db() { return replica_->db(); }
-  std::int64_t count(const std::string& sql) { return db().query_one<std::int64_t>(sql).value().value(); }
-
   // An online order as the puller writes it (sync/client/change_apply.cpp).
   void online_order(const std::string& id, const std::string& status, const std::string& store = "0042",
                     std::int64_t created = 1'000, const std::string& channel = "web") {
@@ -55,9 +47,6 @@ class PickupTest : public ::testing::Test {
     EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), outbox_before_) << "a refusal queues nothing";
   }
 
-  test::TempDir dir_;
-  ManualClock clock_;
-  std::optional<Replica> replica_;
   std::int64_t outbox_before_ = 0;
 };
 

@@ -12,22 +12,15 @@
 #include "edge/store/replica.hpp"
 #include "edge/store/returns_detail.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/unit/store/replica_fixture.hpp"
 
 namespace storeedge::store {
 namespace {
 
 namespace json = boost::json;
 
-class ShipmentTest : public ::testing::Test {
+class ShipmentTest : public testing::ReplicaTest {
  protected:
-  void SetUp() override {
-    clock_.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
-    auto r = Replica::open(dir_ / "replica.db", clock_);
-    ASSERT_TRUE(r) << r.error().what();
-    replica_.emplace(std::move(*r));
-  }
-  sqlite::Database& db() { return replica_->db(); }
-  std::int64_t count(const std::string& sql) { return db().query_one<std::int64_t>(sql).value().value(); }
   std::string stored_status(const std::string& id) {
     return db()
         .query_one<std::string>("SELECT status FROM sales_order WHERE order_id = ?", id)
@@ -66,9 +59,6 @@ class ShipmentTest : public ::testing::Test {
     audit_before_ = count("SELECT COUNT(*) FROM audit_log");
   }
 
-  test::TempDir dir_;
-  ManualClock clock_;
-  std::optional<Replica> replica_;
   std::int64_t outbox_before_ = 0;
   std::int64_t audit_before_ = 0;
 };
