@@ -62,11 +62,6 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem
   durable.durable = true;
   durable.journals_in_memory = true;        // savepoints around mutations (sqlite::OpenOptions)
   durable.checkpoint_in_background = true;  // a push does not wait for earlier pushes' checkpoint
-  // A new hub database takes 16 KiB pages (an existing one keeps its size): a push appends rows in
-  // key order, so a page holds four times as many of them, and the WAL append, the commit and the
-  // background checkpoint make a quarter of the page reads and writes (drain_bench, 40,000 sales:
-  // hub CPU per order 34-40 us against 40-43 us with 4 KiB pages).
-  durable.page_size = 16384;
   auto db = sqlite::Database::open(path, durable);
   if (!db) return fail(db.error());
   // A push batch of 500 sales dirties several MiB of pages; SQLite's default 2 MiB cache spilled
