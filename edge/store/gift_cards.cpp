@@ -29,13 +29,13 @@ Result<GiftCardFunds> gift_card_funds(sqlite::Database& db, std::string_view car
   (*card)->reset();
   if (status != "active") return fail(Errc::conflict, "gift card " + name + " is blocked");
 
-  // Spent here and not acknowledged by the hub yet: a redeem whose order (or entry) still waits in
-  // the outbox. Once acknowledged, the hub's balance has it and so does every store's next pull.
+  // Spent here and not acknowledged by the hub yet: a redeem whose order still waits in the outbox
+  // (a till's redeems only ever travel inside their order). Once acknowledged, the hub's balance has
+  // it and so does every store's next pull.
   auto sums = db.cached(
       "SELECT COALESCE(SUM(amount_cents), 0), COALESCE(-SUM(CASE WHEN kind = 'redeem' AND node_id = (SELECT "
-      "node_id FROM node_identity WHERE singleton = 1) AND (order_id IN (SELECT entity_id FROM outbox WHERE "
-      "acked_at_ms IS NULL) OR entry_id IN (SELECT entity_id FROM outbox WHERE acked_at_ms IS NULL)) THEN "
-      "amount_cents END), 0) FROM gift_card_entry WHERE card_id = ?");
+      "node_id FROM node_identity WHERE singleton = 1) AND order_id IN (SELECT entity_id FROM outbox WHERE "
+      "acked_at_ms IS NULL) THEN amount_cents END), 0) FROM gift_card_entry WHERE card_id = ?");
   if (!sums) return fail(sums.error().with_context(ctx));
   if (auto s = (*sums)->bind_all(card_id); !s) return fail(s.error().with_context(ctx));
   auto sum_row = (*sums)->step();

@@ -42,14 +42,13 @@ Result<OfflineRedeemable> offline_redeemable(sqlite::Database& db, std::string_v
   if (now_ms - *current_since > max_age.count()) return out;
   out.allowance = limit;
 
-  // Redemptions are negative 'redeem' entries; counted while the hub has not acknowledged them (their
-  // order, or the entry itself, still waits in the outbox). A later refund of redeemed points does
+  // Redemptions are negative 'redeem' entries, written inside their order; counted while the hub has
+  // not acknowledged them (the order still waits in the outbox). A later refund of redeemed points does
   // not give allowance back (the hub settles that when the node is online again).
   auto used = db.query_one<std::int64_t>(
       "SELECT COALESCE(-SUM(points), 0) FROM loyalty_entry WHERE customer_id = ? AND kind = 'redeem' "
-      "AND node_id = (SELECT node_id FROM node_identity WHERE singleton = 1) AND (order_id IN (SELECT "
-      "entity_id FROM outbox WHERE acked_at_ms IS NULL) OR entry_id IN (SELECT entity_id FROM outbox WHERE "
-      "acked_at_ms IS NULL))",
+      "AND node_id = (SELECT node_id FROM node_identity WHERE singleton = 1) AND order_id IN (SELECT "
+      "entity_id FROM outbox WHERE acked_at_ms IS NULL)",
       customer_id);
   if (!used) return fail(used.error().with_context(ctx));
   out.redeemed_not_at_hub = used->value_or(0);
