@@ -65,6 +65,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::map<std::pair<std::string, std::string>, Handler> routes;
   std::map<std::pair<std::string, std::string>, std::size_t> body_limits;  // routes with their own limit
   std::size_t largest_body_limit = 0;
+  Server::ReplyGate gate;
   std::list<std::weak_ptr<SessionBase>> sessions;
   bool stopped = false;
 
@@ -188,7 +189,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       req.headers[name] = std::string(field.value());
     }
     req.body = std::move(msg.body());
-    reply(server_->dispatch(req), msg.keep_alive(), msg.version());
+    Response response = server_->dispatch(req);
+    if (!server_->gate) return reply(std::move(response), msg.keep_alive(), msg.version());
+    server_->gate([self = this->shared_from_this(), response = std::move(response),
+                   keep_alive = msg.keep_alive(), version = msg.version()](bool ok) mutable {
+      auto executor = self->stream_.get_executor();
+      asio::post(executor,
+                 [self = std::move(self), response = std::move(response), keep_alive, version, ok]() mutable {
+                   if (!ok) {
+                     response = error_response(503, "unavailable",
+                                               "the server could not store this request's outcome durably");
+                   }
+                   self->reply(std::move(response), keep_alive, version);
+                 });
+    });
   }
 
   void reply(Response r, bool keep_alive, unsigned version) {
@@ -384,6 +398,10 @@ void Server::route(std::string method, std::string path, Handler handler, std::s
     impl_->largest_body_limit = std::max(impl_->largest_body_limit, max_body_bytes);
   }
   impl_->routes[{std::move(method), std::move(path)}] = std::move(handler);
+}
+
+void Server::set_reply_gate(ReplyGate gate) {
+  impl_->gate = std::move(gate);
 }
 
 Result<std::uint16_t> Server::start() {

@@ -74,6 +74,14 @@ class Server {
   // `max_body_bytes` 0: ServerOptions::max_body_bytes. A larger body is answered 413 before the
   // handler runs.
   void route(std::string method, std::string path, Handler handler, std::size_t max_body_bytes = 0);
+  // Holds every response until the gate releases it. The gate is called on the io thread right after
+  // the handler, with `release`, which must be called exactly once, from any thread; the response is
+  // then written on the io thread. release(false) sends a 503 "unavailable" instead. Meanwhile the
+  // io thread serves other connections; this one reads its next request after the response.
+  // storehub's gate holds what it answers until its database has made it durable (group commit).
+  // Set before start().
+  using ReplyGate = std::function<void(std::function<void(bool ok)> release)>;
+  void set_reply_gate(ReplyGate gate);
   // Loads the TLS files if any (a missing or broken file is an error naming it), binds and starts
   // accepting; returns the bound port.
   Result<std::uint16_t> start();

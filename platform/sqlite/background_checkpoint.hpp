@@ -4,9 +4,10 @@
 // threshold does not wait while earlier commits' pages are copied into the database and fsynced.
 //
 // A PASSIVE checkpoint never takes the write lock: the owner's writes go on meanwhile, and the
-// frames they append are copied by the next checkpoint. What a checkpoint copies is durable in the
-// WAL already, so a checkpoint that fails or is cut short by a crash loses nothing (SQLite recovers
-// from the WAL); the next request tries again.
+// frames they append are copied by the next checkpoint. A checkpoint syncs the WAL before it copies
+// (with group commit the owner's latest commits may not be on disk yet), so a checkpoint that fails
+// or is cut short by a crash loses nothing (SQLite recovers from the WAL); the next request tries
+// again.
 //
 // Threads: request() is called by the owner's thread (from its WAL hook); the checkpointer thread
 // owns its connection. The destructor stops and joins the thread, then closes the connection.

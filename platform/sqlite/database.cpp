@@ -36,11 +36,13 @@ void configure_library_once() {
 }  // namespace
 
 // Replaces SQLite's default WAL hook (which is what wal_autocheckpoint configures) so that the
-// connection knows how much of the WAL is waiting for a checkpoint. Runs after every commit of this
-// connection, once the commit is durable; a failed checkpoint here does not fail that commit (as in
-// SQLite's own hook), the next one or checkpoint_if_needed() tries again.
+// connection knows how much of the WAL is waiting for a checkpoint, and its group-commit syncer that a
+// commit is waiting for the disk. Runs after every commit of this connection, once its frames are in
+// the WAL (and on disk unless group_commit); a failed checkpoint here does not fail that commit (as
+// in SQLite's own hook), the next one or checkpoint_if_needed() tries again.
 int Database::Impl::on_wal_commit(void* context, sqlite3* db, const char* schema, int frames) {
   auto* impl = static_cast<Impl*>(context);
+  if (impl->syncer) impl->syncer->note_commit();
   if (frames < impl->wal_frames) impl->wal_backfilled = 0;  // the WAL was restarted
   impl->wal_frames = frames;
   const int limit = impl->options.wal_autocheckpoint_pages;
@@ -94,6 +96,11 @@ Result<Database> Database::open(const std::filesystem::path& path, const OpenOpt
     if (!checkpointer) return fail(checkpointer.error().with_context(where));
     db.impl_->checkpointer = std::move(*checkpointer);
   }
+  if (options.group_commit && options.durable && !options.read_only) {
+    auto syncer = WalSyncer::start(path.string() + "-wal");
+    if (!syncer) return fail(syncer.error().with_context(where));
+    db.impl_->syncer = std::move(*syncer);
+  }
   return db;
 }
 
@@ -116,7 +123,8 @@ Status Database::configure() {
       return fail(Errc::database, "journal_mode=WAL did not take effect (journal_mode is " + *readback + ")");
     }
   }
-  const bool durable = impl_->options.durable;
+  // With group commit the WAL syncer, not each commit, makes commits durable.
+  const bool durable = impl_->options.durable && !impl_->options.group_commit;
   if (auto ok = exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !ok) return ok;
   auto sync = query_text("PRAGMA synchronous");
   if (!sync) return fail(sync.error());
@@ -253,6 +261,15 @@ Status Database::checkpoint_passive() {
 
 int Database::background_checkpoints() const {
   return impl_->checkpointer ? impl_->checkpointer->completed() : 0;
+}
+
+void Database::when_durable(std::function<void(bool durable)> done) {
+  if (!impl_->syncer) return done(true);
+  impl_->syncer->when_durable(std::move(done));
+}
+
+std::int64_t Database::group_commit_syncs() const {
+  return impl_->syncer ? impl_->syncer->syncs() : 0;
 }
 
 int Database::wal_pending_frames() const {

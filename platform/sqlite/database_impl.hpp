@@ -9,6 +9,7 @@
 
 #include "platform/sqlite/background_checkpoint.hpp"
 #include "platform/sqlite/database.hpp"
+#include "platform/sqlite/wal_syncer.hpp"
 
 namespace storeedge::sqlite {
 
@@ -30,6 +31,8 @@ struct Database::Impl {
   // OpenOptions::checkpoint_in_background: the thread, and the WAL size at the last request to it.
   std::unique_ptr<BackgroundCheckpointer> checkpointer;
   int wal_frames_at_request = 0;
+  // OpenOptions::group_commit: makes commits durable off the connection's thread.
+  std::unique_ptr<WalSyncer> syncer;
 
   static int on_wal_commit(void* context, sqlite3* db, const char* schema, int frames);
   void note_checkpoint(int log_frames, int checkpointed) {
@@ -42,6 +45,7 @@ struct Database::Impl {
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
   ~Impl() {
+    syncer.reset();        // syncs what waits for the disk and runs the last callbacks
     checkpointer.reset();  // joins its thread and closes its connection first
     cache.clear();         // finalize before closing
     // close_v2 defers the close if a caller still holds a Statement, instead of failing.

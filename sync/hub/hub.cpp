@@ -170,13 +170,17 @@ int backup_or_restore(const HubConfig& config, const std::string& to, const std:
 }
 
 int serve(const std::filesystem::path& config_path, const HubConfig& config) {
+  // Before the storage: its group-commit thread posts the last held replies here when it closes.
+  boost::asio::io_context io;
   SystemClock clock;
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return start_failed(errno_error("creating data directory " + config.data_dir.string(), ec.value()));
   auto lock = DirLock::acquire(config.data_dir);
   if (!lock) return start_failed(lock.error());
-  auto storage = SqliteStorage::open(config.database_path(), clock);
+  sqlite::OpenOptions db_options;
+  db_options.group_commit = true;
+  auto storage = SqliteStorage::open(config.database_path(), clock, db_options);
   if (!storage)
     return start_failed(storage.error().with_context("opening " + config.database_path().string()));
   (*storage)->keep_digests_per_node(config.mutation_digests_per_node);
@@ -185,7 +189,6 @@ int serve(const std::filesystem::path& config_path, const HubConfig& config) {
   if (!registry) return start_failed(registry.error());
   SyncService sync(**storage, *registry, clock);
 
-  boost::asio::io_context io;
   http::ServerOptions options;
   options.address = config.http_address;
   options.port = config.http_port;
@@ -193,6 +196,11 @@ int serve(const std::filesystem::path& config_path, const HubConfig& config) {
   if (config.tls()) options.tls = http::TlsFiles{config.tls_cert_file, config.tls_key_file};
   const std::string scheme = config.tls() ? "https" : "http";
   http::Server server(io, options);
+  // Group commit: a reply leaves only once what it reports (a push applied, an order placed, a
+  // status read) is on disk; the request thread meanwhile serves other requests, and every commit
+  // made before one fdatasync of the WAL shares it (docs/architecture.md).
+  server.set_reply_gate(
+      [&storage](std::function<void(bool)> release) { (*storage)->when_durable(std::move(release)); });
   HubReloader reloader(config_path, config, server);
   const auto started = clock.steady_now();
   server.route("GET", "/health", [&](const http::Request&) {

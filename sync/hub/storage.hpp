@@ -14,6 +14,7 @@
 // Plain structs only: the wire format (sync/proto) maps onto these at the hub's HTTP layer.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -326,6 +327,12 @@ class HubStorage {
 
   // The hub epoch: minted when the storage is created, new for a restored or rebuilt hub.
   virtual const std::string& epoch() const = 0;
+
+  // `done(true)` once everything this storage has committed so far survives a power loss; a caller
+  // acknowledges nothing before (storehub holds every reply until then). Storage whose writes are
+  // durable when they return calls back at once. `done(false)`: it cannot be made durable. Called
+  // on the thread that uses the storage; the callback may run on another thread.
+  virtual void when_durable(std::function<void(bool durable)> done) { done(true); }
 
   // Registers or updates a store (its region and customer scope).
   [[nodiscard]] virtual Status upsert_store(const StoreInfo& store) = 0;

@@ -35,12 +35,14 @@ inline constexpr std::int64_t kDefaultDigestsPerNode = 1'000'000;
 class SqliteStorage final : public HubStorage {
  public:
   // Opens or creates the database, applies pending migrations and mints the epoch on creation.
-  // `options` are the connection's (tests pass a fault-injecting VFS); durability stays FULL.
+  // `options` are the connection's (tests pass a fault-injecting VFS); commits stay durable: at once,
+  // or with options.group_commit through when_durable().
   [[nodiscard]] static Result<std::unique_ptr<SqliteStorage>> open(const std::filesystem::path& path,
                                                                    const Clock& clock,
                                                                    const sqlite::OpenOptions& options = {});
 
   const std::string& epoch() const override { return epoch_; }
+  void when_durable(std::function<void(bool durable)> done) override { db_.when_durable(std::move(done)); }
   Status upsert_store(const StoreInfo& store) override;
   Status register_node(std::string_view node_id, std::string_view store_code) override;
   Result<PushResult> apply_push(std::string_view node_id,

@@ -1,5 +1,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <future>
+#include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -91,6 +93,60 @@ TEST_F(ServerFixture, ARouteWithItsOwnLimitTakesLargerBodiesAndOthersKeepTheDefa
   auto other = request("127.0.0.1", port_, "POST", "/echo", std::string(200 * 1024, 'x'));
   ASSERT_TRUE(other) << other.error().what();
   EXPECT_EQ(other->status, 413);
+}
+
+// The reply gate (storehub's group commit): a held response is not written until released, from
+// another thread; the io thread serves other connections meanwhile; release(false) answers 503.
+TEST(HttpServerReplyGate, AHeldReplyWaitsForItsReleaseWhileOtherConnectionsAreServed) {
+  boost::asio::io_context io;
+  Server server(io, {});
+  server.route("POST", "/sale", [](const Request& r) {
+    return Response{200, "text/plain", "took " + r.body};
+  });
+  std::mutex mutex;
+  std::promise<void> gated;
+  std::vector<std::function<void(bool)>> held;
+  server.set_reply_gate([&](std::function<void(bool)> release) {
+    std::lock_guard lock(mutex);
+    if (held.size() < 2 && release) {
+      held.push_back(std::move(release));
+      if (held.size() == 2) gated.set_value();
+      return;
+    }
+    release(true);
+  });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().what();
+  std::thread runner([&] { io.run(); });
+  auto first =
+      std::async(std::launch::async, [&] { return request("127.0.0.1", *port, "POST", "/sale", "a"); });
+  auto second =
+      std::async(std::launch::async, [&] { return request("127.0.0.1", *port, "POST", "/sale", "b"); });
+  ASSERT_EQ(gated.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  // Both handlers ran and both replies are held; a third connection is answered meanwhile.
+  auto third = request("127.0.0.1", *port, "POST", "/sale", "c");
+  ASSERT_TRUE(third) << third.error().what();
+  EXPECT_EQ(third->body, "took c");
+  EXPECT_EQ(first.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  std::thread([&] {
+    std::lock_guard lock(mutex);
+    held[0](true);
+    held[1](false);
+  }).join();
+  auto a = first.get();
+  auto b = second.get();
+  ASSERT_TRUE(a && b);
+  // Which request's reply was held first depends on arrival; one of each outcome.
+  const bool a_first = a->status == 200;
+  const auto& ok = a_first ? *a : *b;
+  const auto& refused = a_first ? *b : *a;
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_TRUE(ok.body == "took a" || ok.body == "took b") << ok.body;
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_NE(refused.body.find("\"code\":\"unavailable\""), std::string::npos) << refused.body;
+  boost::asio::post(io, [&] { server.stop(); });
+  runner.join();
 }
 
 TEST(HttpServer, BusyPortIsAClearError) {
