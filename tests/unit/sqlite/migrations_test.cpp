@@ -1,6 +1,9 @@
 // Migrations: a fresh database gets the whole schema, an old one only what it lacks, a failing
 // step changes nothing, and a database from a newer build is refused.
 #include <array>
+#include <span>
+#include <stdexcept>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -116,6 +119,57 @@ TEST_F(SqliteMigrations, MisnumberedListIsRejectedBeforeTouchingTheDatabase) {
       << result.error().message();
   EXPECT_EQ(db_.user_version().value(), 0);
   EXPECT_FALSE(has_table(db_, "a"));
+}
+
+// expand_in_list_checks: the same constraint, without the temporary b-tree SQLite builds per row.
+constexpr std::array<Migration, 2> kChecks{{
+    {1, "create_move",
+     "CREATE TABLE move(id INTEGER PRIMARY KEY,\n"
+     "  reason TEXT NOT NULL CHECK (reason IN ('sale', 'return',\n    'hub', 'adjust')),\n"
+     "  sign INTEGER NOT NULL CHECK (sign IN (-1, 0, 1)),\n"
+     "  kind TEXT CHECK (kind IN ('in', 'out')));"
+     "INSERT INTO move (reason, sign, kind) VALUES ('sale', -1, 'out'), ('hub', 1, NULL);"},
+    {2, "checks without temporary b-trees", "", expand_in_list_checks},
+}};
+
+bool builds_temporary_btree(Database& db, std::string_view insert) {
+  auto plan = db.prepare("EXPLAIN " + std::string(insert));
+  if (!plan) throw std::runtime_error(plan.error().what());
+  while (true) {
+    auto row = plan->step();
+    if (!row || !*row) return false;
+    if (plan->get<std::string>(1) == "OpenEphemeral") return true;
+  }
+}
+
+TEST_F(SqliteMigrations, InListChecksBecomeComparisonsThatRefuseTheSameRowsAndKeepTheData) {
+  constexpr std::string_view insert = "INSERT INTO move (reason, sign, kind) VALUES ('return', 0, 'in')";
+  ASSERT_TRUE(migrate(db_, std::span(kChecks).first(1)));
+  EXPECT_TRUE(builds_temporary_btree(db_, insert)) << "SQLite no longer builds one: this step is moot";
+  ASSERT_TRUE(migrate(db_, kChecks));
+  EXPECT_FALSE(builds_temporary_btree(db_, insert));
+  auto sql = db_.query_one<std::string>("SELECT sql FROM sqlite_schema WHERE name = 'move'");
+  ASSERT_TRUE(sql && *sql);
+  EXPECT_NE(
+      (*sql)->find("CHECK (reason = 'sale' OR reason = 'return' OR reason = 'hub' OR reason = 'adjust')"),
+      std::string::npos)
+      << **sql;
+  EXPECT_NE((*sql)->find("CHECK (sign = -1 OR sign = 0 OR sign = 1)"), std::string::npos) << **sql;
+  EXPECT_NE((*sql)->find("CHECK (kind IN ('in', 'out'))"), std::string::npos)
+      << "two words stay as they were";
+  EXPECT_EQ(testutil::count_rows(db_, "move"), 2);
+  testutil::exec_or_throw(db_, insert);
+  testutil::exec_or_throw(db_, "INSERT INTO move (reason, sign) VALUES ('adjust', 1)");  // NULL kind passes
+  EXPECT_FALSE(db_.exec("INSERT INTO move (reason, sign) VALUES ('theft', 1)"));
+  EXPECT_FALSE(db_.exec("INSERT INTO move (reason, sign) VALUES ('sale', 2)"));
+  EXPECT_FALSE(db_.exec("INSERT INTO move (reason, sign) VALUES (NULL, 1)"));
+  EXPECT_EQ(testutil::count_rows(db_, "move"), 4);
+  auto check = db_.query_one<std::string>("PRAGMA integrity_check");
+  ASSERT_TRUE(check && *check);
+  EXPECT_EQ(**check, "ok");
+  // A second connection reads the new definitions too.
+  Database other = testutil::open_db(dir_ / "schema.db");
+  EXPECT_FALSE(builds_temporary_btree(other, insert));
 }
 
 }  // namespace
