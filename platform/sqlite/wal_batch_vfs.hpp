@@ -11,8 +11,19 @@
 // with the default VFS. Anything else that touches the WAL file (a read, a write elsewhere, sync,
 // truncate, size, close, a file control) first writes what is gathered, so SQLite never sees a
 // file that differs from what it wrote. A crash loses at most the frames of a transaction that
-// had not committed, which SQLite ignores anyway. Database files, journals and shared memory pass
-// straight through.
+// had not committed, which SQLite ignores anyway.
+//
+// A checkpoint's copies into the database file are gathered the same way: between SQLite's
+// SQLITE_FCNTL_CKPT_START and SQLITE_FCNTL_CKPT_DONE file controls it only writes pages, in page
+// order, and neighbouring pages go to the OS in 64 KiB writes instead of one call per page. A
+// gathered run is written when the next page is not its neighbour (a failure is that write's
+// result, so SQLite stops the checkpoint), and the last one when CKPT_DONE arrives, before SQLite
+// syncs the file or records the frames as copied. SQLite ignores CKPT_DONE's result and, after a
+// partial checkpoint, records the frames as copied without calling the file again, so a write that
+// fails there ends the process instead: the next start rebuilds the WAL index and copies those
+// frames again. The WAL frames a checkpoint reads come through a 64 KiB read-ahead window on its
+// thread, dropped when it ends (the frames it copies cannot change meanwhile; bytes past them can).
+// Journals and shared memory pass straight through.
 #include <cstdint>
 
 namespace storeedge::sqlite {
@@ -22,8 +33,12 @@ const char* wal_batch_vfs_name();
 
 // Counters across all connections, for tests and benchmarks.
 struct WalBatchStats {
-  std::int64_t sqlite_writes = 0;  // write calls SQLite made on WAL files
-  std::int64_t os_writes = 0;      // write calls this VFS made on WAL files
+  std::int64_t sqlite_writes = 0;             // write calls SQLite made on WAL files
+  std::int64_t os_writes = 0;                 // write calls this VFS made on WAL files
+  std::int64_t checkpoint_sqlite_writes = 0;  // page writes checkpoints asked of database files
+  std::int64_t checkpoint_os_writes = 0;      // write calls this VFS made for them
+  std::int64_t checkpoint_sqlite_reads = 0;   // WAL frame reads checkpoints asked for
+  std::int64_t checkpoint_os_reads = 0;       // read calls this VFS made for them
 };
 WalBatchStats wal_batch_stats();
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "platform/sqlite/transaction.hpp"
@@ -146,6 +147,48 @@ TEST(WalBatchVfs, AKilledProcessKeepsEveryCommitThatReturned) {
   ASSERT_GE(acknowledged, 300);
   Database db = open_db(path);
   EXPECT_GE(count_rows(db, "t"), acknowledged);
+  EXPECT_TRUE(db.integrity_check());
+}
+
+// A checkpoint copies pages in page order; the pages a growing table appended are neighbours, so
+// they reach the database file in a few large writes, and the file alone (WAL gone) holds them all.
+TEST(WalBatchVfs, ACheckpointWritesNeighbouringPagesTogetherAndTheDatabaseFileHoldsThemAll) {
+  test::TempDir dir{"wal-batch"};
+  const auto path = dir / "db.sqlite";
+  OpenOptions manual;
+  manual.wal_autocheckpoint_pages = 0;
+  {
+    Database db = open_db(path, manual);
+    exec_or_throw(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+    auto tx = Transaction::begin(db);
+    ASSERT_TRUE(tx);
+    insert_blobs(db, 400, 3000);  // a page each, appended at the end of the file
+    ASSERT_TRUE(tx->commit());
+    const WalBatchStats before = wal_batch_stats();
+    ASSERT_TRUE(db.checkpoint_passive());
+    const WalBatchStats after = wal_batch_stats();
+    const auto pages = after.checkpoint_sqlite_writes - before.checkpoint_sqlite_writes;
+    const auto calls = after.checkpoint_os_writes - before.checkpoint_os_writes;
+    EXPECT_GE(pages, 400);
+    EXPECT_GT(calls, 0);
+    EXPECT_LE(calls, pages / 10) << pages << " pages took " << calls << " writes";
+    const auto frames = after.checkpoint_sqlite_reads - before.checkpoint_sqlite_reads;
+    const auto reads = after.checkpoint_os_reads - before.checkpoint_os_reads;
+    EXPECT_GE(frames, 400);
+    EXPECT_GT(reads, 0);
+    EXPECT_LE(reads, frames / 10) << frames << " frames took " << reads << " reads";
+    EXPECT_EQ(db.wal_pending_frames(), 0);
+    // Another checkpoint after more commits goes on gathering from where SQLite asks.
+    insert_blobs(db, 20, 3000);
+    ASSERT_TRUE(db.checkpoint_passive());
+  }
+  // Closing checkpointed and removed the WAL: the rows come from the database file alone.
+  ASSERT_FALSE(std::filesystem::exists(path.string() + "-wal"));
+  Database db = open_db(path);
+  EXPECT_EQ(count_rows(db, "t"), 420);
+  auto sum = db.query_one<std::int64_t>("SELECT sum(length(v)) FROM t");
+  ASSERT_TRUE(sum && *sum);
+  EXPECT_EQ(**sum, 420 * 3000);
   EXPECT_TRUE(db.integrity_check());
 }
 
