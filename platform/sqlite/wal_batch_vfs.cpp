@@ -41,6 +41,7 @@ struct CheckpointReads {
   std::vector<unsigned char> bytes;
 };
 thread_local CheckpointReads t_checkpoint_reads;
+thread_local bool t_gather_checkpoints = false;
 
 sqlite3_vfs g_vfs{};
 sqlite3_vfs* g_real = nullptr;
@@ -190,7 +191,7 @@ int x_file_control(sqlite3_file* f, int op, void* arg) {
     }
   }
   const int flushed = flush(f);
-  if (op == SQLITE_FCNTL_CKPT_START && file->main_db && file->gathered != nullptr) {
+  if (op == SQLITE_FCNTL_CKPT_START && t_gather_checkpoints && file->main_db && file->gathered != nullptr) {
     file->checkpointing = flushed == SQLITE_OK;
     t_checkpoint_reads = CheckpointReads{};
     t_checkpoint_reads.active = file->checkpointing;
@@ -251,6 +252,10 @@ const char* wal_batch_vfs_name() {
     if (sqlite3_vfs_register(&g_vfs, 0) == SQLITE_OK) name = g_vfs.zName;
   });
   return name;
+}
+
+void gather_checkpoints_on_this_thread(bool on) {
+  t_gather_checkpoints = on;
 }
 
 WalBatchStats wal_batch_stats() {

@@ -13,7 +13,8 @@
 // file that differs from what it wrote. A crash loses at most the frames of a transaction that
 // had not committed, which SQLite ignores anyway.
 //
-// A checkpoint's copies into the database file are gathered the same way: between SQLite's
+// On a thread that asked for it (gather_checkpoints_on_this_thread: storehub's checkpoint thread), a
+// checkpoint's copies into the database file are gathered the same way: between SQLite's
 // SQLITE_FCNTL_CKPT_START and SQLITE_FCNTL_CKPT_DONE file controls it only writes pages, in page
 // order, and neighbouring pages go to the OS in 64 KiB writes instead of one call per page. A
 // gathered run is written when the next page is not its neighbour (a failure is that write's
@@ -23,6 +24,7 @@
 // fails there ends the process instead: the next start rebuilds the WAL index and copies those
 // frames again. The WAL frames a checkpoint reads come through a 64 KiB read-ahead window on its
 // thread, dropped when it ends (the frames it copies cannot change meanwhile; bytes past them can).
+// A till's daemon does not ask: there a full disk must fail the checkpoint, not stop the process.
 // Journals and shared memory pass straight through.
 #include <cstdint>
 
@@ -30,6 +32,10 @@ namespace storeedge::sqlite {
 
 // The VFS's name, registered on first use (thread-safe). Database::open uses it unless told not to.
 const char* wal_batch_vfs_name();
+
+// Checkpoints run on the calling thread from now on gather their writes and read the WAL ahead (on)
+// or do not (off, the default).
+void gather_checkpoints_on_this_thread(bool on);
 
 // Counters across all connections, for tests and benchmarks.
 struct WalBatchStats {

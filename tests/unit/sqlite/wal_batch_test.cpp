@@ -164,6 +164,11 @@ TEST(WalBatchVfs, ACheckpointWritesNeighbouringPagesTogetherAndTheDatabaseFileHo
     ASSERT_TRUE(tx);
     insert_blobs(db, 400, 3000);  // a page each, appended at the end of the file
     ASSERT_TRUE(tx->commit());
+    // As on storehub's checkpoint thread.
+    struct Gathering {
+      Gathering() { gather_checkpoints_on_this_thread(true); }
+      ~Gathering() { gather_checkpoints_on_this_thread(false); }
+    } gathering;
     const WalBatchStats before = wal_batch_stats();
     ASSERT_TRUE(db.checkpoint_passive());
     const WalBatchStats after = wal_batch_stats();
@@ -190,6 +195,23 @@ TEST(WalBatchVfs, ACheckpointWritesNeighbouringPagesTogetherAndTheDatabaseFileHo
   ASSERT_TRUE(sum && *sum);
   EXPECT_EQ(**sum, 420 * 3000);
   EXPECT_TRUE(db.integrity_check());
+}
+
+// A till's daemon does not gather: there a checkpoint that cannot write must fail, not stop it.
+TEST(WalBatchVfs, CheckpointsGatherOnlyOnThreadsThatAskedForIt) {
+  test::TempDir dir{"wal-batch"};
+  OpenOptions manual;
+  manual.wal_autocheckpoint_pages = 0;
+  Database db = open_db(dir / "db.sqlite", manual);
+  exec_or_throw(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+  insert_blobs(db, 50, 3000);
+  const WalBatchStats before = wal_batch_stats();
+  ASSERT_TRUE(db.checkpoint_passive());
+  const WalBatchStats after = wal_batch_stats();
+  EXPECT_EQ(after.checkpoint_sqlite_writes, before.checkpoint_sqlite_writes);
+  EXPECT_EQ(after.checkpoint_os_writes, before.checkpoint_os_writes);
+  EXPECT_EQ(db.wal_pending_frames(), 0);
+  EXPECT_EQ(count_rows(db, "t"), 50);
 }
 
 }  // namespace
