@@ -86,7 +86,7 @@ Result<HubReply> HubChannel::send(std::string_view path, PreparedBody prepared) 
   Headers headers{{"Content-Type", "application/x-protobuf"}};
   if (!prepared.coding.empty()) headers.emplace_back("Content-Encoding", std::string(prepared.coding));
   std::string wire = std::move(prepared.wire);
-  const std::int64_t now_ms = unix_millis(clock_.now()) + correction_ms_;
+  const std::int64_t now_ms = unix_millis(clock_.now()) + correction_ms_.load(std::memory_order_relaxed);
   auto signature = proto::sign_request(key_, node_id_, {"POST", path, wire}, now_ms);
   if (!signature) return fail(signature.error());
   headers.emplace_back(proto::kNodeHeader, signature->node_id);
@@ -112,7 +112,9 @@ Result<HubReply> HubChannel::send(std::string_view path, PreparedBody prepared) 
   }
   if (reply->code() == proto::ErrorReply::UNAUTHENTICATED && reply->hub_time_ms() != 0) {
     const std::int64_t skew = reply->hub_time_ms() - unix_millis(clock_.now());
-    if (std::llabs(skew - correction_ms_) > proto::kMaxRequestSkewMs / 2) correction_ms_ = skew;
+    // Two sends refused at once both learn about the same skew: either store is right.
+    if (std::llabs(skew - correction_ms_.load(std::memory_order_relaxed)) > proto::kMaxRequestSkewMs / 2)
+      correction_ms_.store(skew, std::memory_order_relaxed);
   }
   return HubReply{response->status, {}, std::move(*reply)};
 }

@@ -19,9 +19,11 @@
 // call() is prepare() then send(). They are apart so a caller can encode and compress its next
 // request while the current one is in flight (OutboxRelay does).
 //
-// Not thread-safe, with one exception: prepare() reads nothing send() writes but the atomic flag of
-// the hub's codings, so one thread may prepare() while another is in send(). Borrows the transport,
-// key and clock, which must outlive it.
+// Threads: send() is safe from two threads at once (the relay's two pushes in flight), given a
+// transport whose post() is (transport.hpp): it shares only the clock correction and the flag of the
+// hub's codings, both atomic. prepare() and call() run on one thread at a time, which may prepare()
+// while sends are in progress; allow_zstd() is set before use. Borrows the transport, key and clock,
+// which must outlive it.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -75,7 +77,7 @@ class HubChannel {
 
   const std::string& node_id() const { return node_id_; }
   // Added to the wall clock when signing (hub time - node time), learnt from a refusal.
-  std::int64_t clock_correction_ms() const { return correction_ms_; }
+  std::int64_t clock_correction_ms() const { return correction_ms_.load(std::memory_order_relaxed); }
 
   // Whether the hub's latest reply said it reads zstd request bodies.
   bool hub_reads_zstd() const { return hub_reads_zstd_.load(std::memory_order_relaxed); }
@@ -87,7 +89,7 @@ class HubChannel {
   const proto::SigningKey& key_;
   std::string node_id_;
   const Clock& clock_;
-  std::int64_t correction_ms_ = 0;
+  std::atomic<std::int64_t> correction_ms_{0};
   int gzip_level_ = kDefaultGzipLevel;
   bool allow_zstd_ = true;
   // prepare()'s buffers and context, kept between batches; only prepare() touches them.

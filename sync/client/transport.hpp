@@ -12,8 +12,10 @@
 // - `accept_encoding` is the reply's Accept-Encoding header (the request codings the hub reads), or
 //   empty when it sent none.
 //
-// Threads: a Transport is used by one thread at a time: the daemon's io thread, or the outbox relay's
-// short-lived worker that posts a batch while the next one is prepared (the io thread waits for it).
+// Threads: post() may be called from two threads at once: the outbox relay keeps up to two pushes in
+// flight, each posted from its own short-lived worker thread (relay.hpp). Each call is a request of
+// its own; an implementation that keeps connections uses one per call in progress (CurlTransport
+// keeps two alive).
 #include <string>
 #include <string_view>
 #include <utility>

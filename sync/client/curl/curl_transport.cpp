@@ -2,7 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <array>
+#include <atomic>
 #include <mutex>
+#include <vector>
 
 namespace storeedge::sync::client {
 namespace {
@@ -45,14 +48,67 @@ std::size_t on_body(char* ptr, std::size_t size, std::size_t count, void* user) 
   return n;
 }
 
+// One mutex per kind of data the handles share (libcurl asks for a lock per curl_lock_data).
+struct ShareLocks {
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> mutexes{};
+};
+
+void lock_share(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+  static_cast<ShareLocks*>(user)->mutexes[static_cast<std::size_t>(data)].lock();
+}
+void unlock_share(CURL*, curl_lock_data data, void* user) {
+  static_cast<ShareLocks*>(user)->mutexes[static_cast<std::size_t>(data)].unlock();
+}
+
 }  // namespace
 
 struct CurlTransport::Impl {
   CurlOptions options;
-  CURL* easy = nullptr;
-  std::int64_t connections = 0;
+  CURLSH* share = nullptr;
+  ShareLocks share_locks{};
+  std::mutex mutex;           // guards idle
+  std::vector<CURL*> idle{};  // handles not in a call, each holding its connection
+  std::atomic<std::int64_t> connections{0};
+
   ~Impl() {
-    if (easy != nullptr) curl_easy_cleanup(easy);
+    for (CURL* easy : idle) curl_easy_cleanup(easy);
+    if (share != nullptr) curl_share_cleanup(share);
+  }
+
+  // An idle handle, or a new one that shares the TLS sessions and DNS cache; nullptr when libcurl
+  // cannot make one.
+  CURL* acquire() {
+    {
+      std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        CURL* easy = idle.back();
+        idle.pop_back();
+        return easy;
+      }
+    }
+    CURL* easy = curl_easy_init();
+    if (easy != nullptr && share != nullptr) curl_easy_setopt(easy, CURLOPT_SHARE, share);
+    return easy;
+  }
+
+  // Returns the handle to the pool on every way out of a call.
+  struct Lease {
+    Impl& impl;
+    CURL* easy;
+    ~Lease() {
+      if (easy != nullptr) impl.release(easy);
+    }
+  };
+
+  void release(CURL* easy) {
+    {
+      std::lock_guard lock(mutex);
+      if (idle.size() < kKeptHandles) {
+        idle.push_back(easy);
+        return;
+      }
+    }
+    curl_easy_cleanup(easy);
   }
 };
 
@@ -69,16 +125,28 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::create(CurlOptions options
   if (auto s = global_init(); !s) return fail(s.error());
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
-  impl->easy = curl_easy_init();
-  if (impl->easy == nullptr) return fail(Errc::internal, "curl_easy_init failed");
+  // Without a share object each connection makes its own TLS handshake: slower, still correct.
+  impl->share = curl_share_init();
+  if (impl->share != nullptr) {
+    curl_share_setopt(impl->share, CURLSHOPT_LOCKFUNC, &lock_share);
+    curl_share_setopt(impl->share, CURLSHOPT_UNLOCKFUNC, &unlock_share);
+    curl_share_setopt(impl->share, CURLSHOPT_USERDATA, &impl->share_locks);
+    curl_share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  }
+  CURL* first = impl->acquire();
+  if (first == nullptr) return fail(Errc::internal, "curl_easy_init failed");
+  impl->release(first);
   return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(impl)));
 }
 
-// Every option is set on each call, on the same handle, so the connection stays cached between
-// calls; the handle is left holding no pointer into this call's buffers.
+// Every option is set on each call, on a kept handle, so its connection stays cached between calls;
+// the handle is left holding no pointer into this call's buffers.
 Result<TransportResponse> CurlTransport::post(std::string_view path, std::string body,
                                               const Headers& headers) {
-  CURL* easy = impl_->easy;
+  Impl::Lease lease{*impl_, impl_->acquire()};
+  CURL* easy = lease.easy;
+  if (easy == nullptr) return fail(Errc::internal, "curl_easy_init failed");
   const CurlOptions& o = impl_->options;
   const std::string url = o.base_url + std::string(path);
   Slist list;
@@ -140,7 +208,7 @@ Result<TransportResponse> CurlTransport::post(std::string_view path, std::string
 }
 
 std::int64_t CurlTransport::connections_opened() const {
-  return impl_->connections;
+  return impl_->connections.load();
 }
 
 }  // namespace storeedge::sync::client

@@ -1,6 +1,9 @@
 #pragma once
-// The libcurl Transport. One easy handle is kept for the life of the object, so consecutive
-// requests reuse the connection (and the TLS session) to the hub.
+// The libcurl Transport. Easy handles are kept for the life of the object, so consecutive requests
+// reuse their connection to the hub: a call takes an idle handle (or makes one), and gives it back
+// when done; up to kKeptHandles idle handles are kept. The outbox relay's two pushes in flight
+// therefore run on two persistent connections. The handles share one TLS session and DNS cache, so a
+// second connection resumes the first one's TLS session instead of a full handshake.
 //
 // TLS: peer and host verification are always on for https; the CA is the hub's, from the node's
 // configuration (CURLOPT_CAINFO), never the system store. An optional client certificate and key
@@ -11,8 +14,9 @@
 // arrive and the decoded bytes are capped at max_response_bytes (a zip bomb is cut off there), so
 // the response's content_encoding is always empty.
 //
-// Threads: not thread-safe; one object per thread. libcurl's global init is done once per process
-// on first construction (thread-safe since libcurl 7.84; Debian 12 ships 7.88).
+// Threads: post() is safe from several threads at once (each call runs on its own handle);
+// connections_opened() too. libcurl's global init is done once per process on first construction
+// (thread-safe since libcurl 7.84; Debian 12 ships 7.88).
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -36,6 +40,9 @@ struct CurlOptions {
 
 class CurlTransport final : public Transport {
  public:
+  // Idle easy handles (and so connections) kept between calls: one per push the relay keeps in flight.
+  static constexpr std::size_t kKeptHandles = 2;
+
   // Errc::config for a base URL that is not http(s)://host[:port], or a client certificate without
   // its key; Errc::internal when libcurl cannot be initialised.
   [[nodiscard]] static Result<std::unique_ptr<CurlTransport>> create(CurlOptions options);
@@ -45,8 +52,9 @@ class CurlTransport final : public Transport {
 
   Result<TransportResponse> post(std::string_view path, std::string body, const Headers& headers) override;
 
-  // Connections opened so far (CURLINFO_NUM_CONNECTS summed): 1 after many calls to a hub that keeps
-  // the connection alive. For diagnostics and tests.
+  // Connections opened so far (CURLINFO_NUM_CONNECTS summed over all handles): 1 after many calls
+  // one at a time to a hub that keeps connections alive, 2 with two calls at a time. For diagnostics
+  // and tests.
   std::int64_t connections_opened() const;
 
  private:

@@ -56,6 +56,7 @@ void InProcessHub::enroll(const std::string& node_id, const std::string& store_c
 
 Result<TransportResponse> InProcessHub::post(std::string_view path, std::string body,
                                              const Headers& headers) {
+  std::lock_guard lock(mutex_);
   ++requests;
   std::map<std::string, std::string> lower;
   for (const auto& [k, v] : headers) {
@@ -78,20 +79,26 @@ Result<TransportResponse> InProcessHub::post(std::string_view path, std::string 
 
 Result<TransportResponse> FaultyTransport::post(std::string_view path, std::string body,
                                                 const Headers& headers) {
-  ++calls;
-  if (down || (fail_every > 0 && calls % fail_every == 0))
-    return fail(Errc::unavailable, "connection refused (injected)");
-  if (unavailable_next > 0) {
-    --unavailable_next;
-    return error_reply(503, Error(Errc::unavailable, "hub is busy (injected)"));
+  bool drop_reply = false;
+  bool truncate = false;
+  {
+    std::lock_guard lock(mutex_);
+    const std::int64_t call = ++calls;
+    if (down || (fail_every > 0 && call % fail_every == 0))
+      return fail(Errc::unavailable, "connection refused (injected)");
+    if (unavailable_next > 0) {
+      --unavailable_next;
+      return error_reply(503, Error(Errc::unavailable, "hub is busy (injected)"));
+    }
+    drop_reply = drop_reply_every > 0 && call % drop_reply_every == 0;
+    if (!drop_reply && truncate_next > 0) {
+      --truncate_next;
+      truncate = true;
+    }
   }
   auto response = inner_.post(path, std::move(body), headers);
-  if (drop_reply_every > 0 && calls % drop_reply_every == 0)
-    return fail(Errc::unavailable, "connection reset after the hub committed (injected)");
-  if (response && truncate_next > 0) {
-    --truncate_next;
-    response->body.resize(response->body.size() / 2);
-  }
+  if (drop_reply) return fail(Errc::unavailable, "connection reset after the hub committed (injected)");
+  if (response && truncate) response->body.resize(response->body.size() / 2);
   return response;
 }
 

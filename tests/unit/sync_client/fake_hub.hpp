@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -23,7 +24,9 @@ namespace storeedge::sync::client::testing {
 std::uint64_t wire_epoch(const std::string& uuid);
 
 // The real hub's /sync/v1 service (sync/hub/sync_service.hpp, with its node registry) behind a
-// Transport: requests take the same path as through storehub's HTTP layer, minus the socket.
+// Transport: requests take the same path as through storehub's HTTP layer, minus the socket. Like
+// storehub on one thread, it handles one request at a time: post() from two threads (the relay's
+// two pushes in flight) queue on a mutex. Its public fields are read or set between pushes.
 class InProcessHub final : public Transport {
  public:
   InProcessHub(hub::HubStorage& storage, const Clock& clock);
@@ -40,12 +43,15 @@ class InProcessHub final : public Transport {
 
  private:
   const Clock& clock_;
+  std::mutex mutex_;  // one request at a time
   test::TempDir dir_{"inprocess-hub"};
   std::optional<hub::NodeRegistry> registry_;
   std::optional<hub::SyncService> service_;
 };
 
-// Wraps a transport with the failures a real network and hub produce.
+// Wraps a transport with the failures a real network and hub produce. The Nth request is counted as
+// it arrives (calls), so with two pushes in flight the knobs apply in arrival order; set them between
+// pushes.
 class FaultyTransport final : public Transport {
  public:
   explicit FaultyTransport(Transport& inner) : inner_(inner) {}
@@ -60,6 +66,7 @@ class FaultyTransport final : public Transport {
   std::int64_t calls = 0;
 
  private:
+  std::mutex mutex_;  // guards the knobs and calls while two requests are in progress
   Transport& inner_;
 };
 
