@@ -52,12 +52,37 @@ struct OutboxRelay::Held {
   std::int64_t acked_at_ms = 0;
 };
 
+// A push on the wire: its batch's rows and the worker thread posting it. wait() joins the worker;
+// so does the destructor, so no thread outlives the relay. The worker holds only the channel.
+struct OutboxRelay::Flight {
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+  std::int64_t count = 0;
+  bool early = false;  // sent while the batch before it was in flight (see the header)
+  std::future<Result<HubReply>> reply{};
+  std::thread worker{};
+
+  Flight() = default;
+  Flight(const Flight&) = delete;
+  Flight& operator=(const Flight&) = delete;
+  ~Flight() {
+    if (worker.joinable()) worker.join();
+  }
+  Result<HubReply> wait() {
+    if (worker.joinable()) worker.join();
+    return reply.get();
+  }
+};
+
 struct OutboxRelay::Pipeline {
   // Reused for every batch: cleared mutations keep their objects and string buffers.
   proto::PushRequest request;
   // Stamped durably and encoded: what the next push sends, if its rows are still the first pending
   // (right after `held`, when there is one).
   std::unique_ptr<Batch> next;
+  // Sent early and still on the wire (always with `held`, the batch before it): the next push takes
+  // its reply, if its rows are still the first pending after `held`'s.
+  std::unique_ptr<Flight> in_flight;
   std::optional<Held> held;
 };
 
@@ -236,6 +261,11 @@ Status OutboxRelay::write_held() {
 }
 
 Status OutboxRelay::settle() {
+  if (pipeline_->in_flight) {
+    // Its reply is not read: its rows stay pending, and the next push resends them (DUPLICATE).
+    (void)pipeline_->in_flight->wait();
+    pipeline_->in_flight.reset();
+  }
   if (!pipeline_->held) return {};
   auto tx = sqlite::Transaction::begin(replica_.db());
   if (!tx) return fail(tx.error().with_context("acknowledging pushed mutations"));
@@ -254,7 +284,7 @@ Status OutboxRelay::settle() {
 // another writer saved). A batch that fails a check is not stamped; any error rolls back the whole
 // transaction. Either way nothing is prepared and the next push reads and stamps its batch itself;
 // a held acknowledgement left unwritten is written with the reply's.
-std::unique_ptr<OutboxRelay::Batch> OutboxRelay::overlap(const Batch& sent) {
+std::unique_ptr<OutboxRelay::Batch> OutboxRelay::overlap(const Flight& sent) {
   const bool held = pipeline_->held.has_value();
   auto batch = read_batch(sent.last);
   if (!held && (!batch || batch->count == 0)) return nullptr;
@@ -281,32 +311,51 @@ std::unique_ptr<OutboxRelay::Batch> OutboxRelay::overlap(const Batch& sent) {
   return next;
 }
 
-// Posts the batch; with prepare_ahead, on a worker thread while overlap() runs here. Without a
-// thread (none could be started) the post runs inline.
-Result<HubReply> OutboxRelay::send(PreparedBody body, const Batch& sent, std::unique_ptr<Batch>& ahead) {
-  std::packaged_task<Result<HubReply>()> task([&] { return channel_.send(kPushPath, std::move(body)); });
-  auto reply = task.get_future();
-  std::optional<std::thread> worker;
+// Posts the batch's body on a worker thread (with prepare_ahead). Without a thread (none could be
+// started) a batch sent early is not sent at all (nullptr; its stamps are saved, and a later push
+// reads it again), and any other batch is posted inline.
+std::unique_ptr<OutboxRelay::Flight> OutboxRelay::launch(Batch& batch, bool early) {
+  auto flight = std::make_unique<Flight>();
+  flight->first = batch.first;
+  flight->last = batch.last;
+  flight->count = batch.count;
+  flight->early = early;
+  HubChannel& channel = channel_;
+  auto task = std::make_shared<std::packaged_task<Result<HubReply>()>>(
+      [&channel, body = std::move(batch.body)]() mutable {
+        return channel.send(kPushPath, std::move(body));
+      });
+  flight->reply = task->get_future();
   if (options_.prepare_ahead) {
     try {
-      worker.emplace(std::ref(task));
+      flight->worker = std::thread([task] { (*task)(); });
+      return flight;
     } catch (const std::system_error&) {
-      worker.reset();
+      // no thread: below
     }
   }
-  if (!worker) {
-    task();
-    return reply.get();
+  if (early) return nullptr;
+  (*task)();
+  return flight;
+}
+
+// The push in flight already, sent early by the last push_once(), if the outbox has not moved under
+// it since: its rows are still the first pending ones after the held acknowledgement's. Otherwise
+// its reply is awaited and dropped: its rows stay pending, and this push reads them again.
+Result<std::unique_ptr<OutboxRelay::Flight>> OutboxRelay::take_in_flight() {
+  std::unique_ptr<Flight> flight = std::move(pipeline_->in_flight);
+  if (!flight) return flight;
+  const auto& held = pipeline_->held;
+  Result<bool> current = false;
+  if (held && held->last + 1 == flight->first) {
+    current = first_pending(held->first, flight->last, held->count + flight->count);
   }
-  {
-    // Joined on every way out, an exception from preparing included.
-    struct Join {
-      std::thread& thread;
-      ~Join() { thread.join(); }
-    } join{*worker};
-    ahead = overlap(sent);
+  if (!current || !*current) {
+    (void)flight->wait();
+    if (!current) return fail(current.error());
+    flight.reset();
   }
-  return reply.get();
+  return flight;
 }
 
 namespace {
@@ -347,29 +396,101 @@ void tally(const proto::PushResult& result, PushReport& report) {
 
 }  // namespace
 
-Result<PushReport> OutboxRelay::push_once() {
-  PushReport report;
-  auto prepared = take_prepared();
-  if (!prepared) return fail(prepared.error());
-  std::unique_ptr<Batch> batch = std::move(*prepared);
+Result<PushReport> OutboxRelay::push_once(NextCall next) {
+  if (options_.pushes_in_flight < 1 || options_.pushes_in_flight > 2) {
+    return fail(Errc::invalid_argument,
+                "pushes in flight must be 1 or 2, not " + std::to_string(options_.pushes_in_flight));
+  }
+  auto taken = take_in_flight();
+  if (!taken) return fail(taken.error());
+  if (*taken) {
+    auto report = exchange(std::move(*taken), next);
+    if (!report) return fail(report.error());
+    if (*report) return std::move(**report);
+    // The batch sent early came back without a clean acknowledgement: dropped, and this push
+    // starts over from the first pending rows, as in step 1.
+  }
+  std::unique_ptr<Batch> batch;
+  {
+    auto prepared = take_prepared();
+    if (!prepared) return fail(prepared.error());
+    batch = std::move(*prepared);
+  }
   if (!batch) {
     // Nothing prepared, or the outbox moved under it: the held acknowledgement first, then the
     // first pending rows are read and stamped as in step 1.
     if (auto s = settle(); !s) return fail(s.error());
     auto fresh = stamp_batch();
     if (!fresh) return fail(fresh.error());
-    if (fresh->count == 0) return report;
+    if (fresh->count == 0) return PushReport{};
     batch = std::make_unique<Batch>(std::move(*fresh));
   }
-  report.sent = batch->count;
-  const std::int64_t last_sent = batch->last;
+  auto report = exchange(launch(*batch, false), next);
+  if (!report) return fail(report.error());
+  return std::move(**report);  // a batch not sent early always has a report
+}
+
+// Waits for the flight's reply while preparing the batch after it (overlap()) and, with two pushes
+// in flight, sending that batch at once; then acts on the reply. nullopt only for a flight sent
+// early whose reply is not a clean acknowledgement of its whole batch: dropped, nothing changed.
+Result<std::optional<PushReport>> OutboxRelay::exchange(std::unique_ptr<Flight> flight, NextCall next) {
+  PushReport report;
+  report.sent = flight->count;
   const std::string ctx =
-      "pushing mutations " + std::to_string(batch->first) + ".." + std::to_string(batch->last);
+      "pushing mutations " + std::to_string(flight->first) + ".." + std::to_string(flight->last);
 
   std::unique_ptr<Batch> ahead;
-  auto reply = send(std::move(batch->body), *batch, ahead);
-  // Past this point the held acknowledgement (left only when overlap() failed) is written before
-  // anything else: with the reply's acknowledgement, or alone on every other way out.
+  if (options_.prepare_ahead) ahead = overlap(*flight);
+  std::unique_ptr<Flight> early;
+  if (ahead && options_.pushes_in_flight == 2 && next == NextCall::push) {
+    early = launch(*ahead, true);  // nullptr without a thread: read again by a later push
+    ahead.reset();
+  }
+  auto reply = flight->wait();
+  // The reply as a whole acknowledgement of the batch, if it is one.
+  std::optional<proto::PushResult> result;
+  std::string unreadable;
+  bool epoch_changed = false;
+  if (reply && !reply->error) {
+    auto decoded = proto::decode_push_result(reply->body);
+    if (decoded) {
+      result = std::move(*decoded);
+    } else {
+      unreadable = decoded.error().message();
+    }
+  }
+  if (result) {
+    auto saved_epoch = load_hub_epoch(replica_.db());
+    if (!saved_epoch) {
+      if (early) (void)early->wait();
+      return fail(saved_epoch.error());
+    }
+    epoch_changed = *saved_epoch && result->hub_epoch() != 0 && result->hub_epoch() != **saved_epoch;
+  }
+  const bool whole =
+      result && !epoch_changed && acknowledges_all(*result, flight->first, flight->last, flight->count);
+  if (flight->early && !whole) {
+    // Any surprise for a batch sent early (a gap because it overtook the batch before it, a failure,
+    // a partial acknowledgement) drops it: its rows stay pending with their stamps. Only a push sent
+    // as in step 1 realigns, renumbers or reports.
+    if (early) (void)early->wait();
+    return std::optional<PushReport>{};
+  }
+  // The hub has the whole batch and the next one is stamped durably, and in flight already or sent
+  // at once by the next push_once: this batch's acknowledgement is written while the hub applies it.
+  // A crash before that resends this batch, which the hub answers with DUPLICATE.
+  if (whole && (early || ahead) && !pipeline_->held) {
+    tally(*result, report);
+    report.acknowledged = flight->count;
+    pipeline_->held = Held{flight->first, flight->last, flight->count, unix_millis(clock_.now())};
+    pipeline_->in_flight = std::move(early);
+    pipeline_->next = std::move(ahead);
+    return report;
+  }
+  // Any other reply drops the batch sent early or prepared ahead: its stamps are saved, and the next
+  // push that reaches its rows sends them unchanged. Past this point the held acknowledgement (left
+  // only when overlap() failed) is written before anything else: with the reply's, or alone.
+  if (early) (void)early->wait();
   if (!reply) {
     (void)settle();  // on failure it stays held for the next push, which resends nothing it covers
     return fail(reply.error().with_context(ctx));
@@ -393,28 +514,12 @@ Result<PushReport> OutboxRelay::push_once() {
       default: return fail(proto::from_error_reply(e).with_context(ctx));
     }
   }
-  auto result = proto::decode_push_result(reply->body);
   if (!result) {
     (void)settle();  // as for a transport failure
-    return fail(Error(Errc::unavailable, result.error().message()).with_context(ctx));
+    return fail(Error(Errc::unavailable, unreadable).with_context(ctx));
   }
-  auto saved_epoch = load_hub_epoch(replica_.db());
-  if (!saved_epoch) return fail(saved_epoch.error());
-  report.epoch_changed = *saved_epoch && result->hub_epoch() != 0 && result->hub_epoch() != **saved_epoch;
-  // The hub has the whole batch and the next one is stamped durably: send it at once (the next
-  // push_once) and write this batch's acknowledgement while the hub applies it. A crash before that
-  // resends this batch, which the hub answers with DUPLICATE.
-  if (ahead && !report.epoch_changed && !pipeline_->held &&
-      acknowledges_all(*result, batch->first, batch->last, batch->count)) {
-    tally(*result, report);
-    report.acknowledged = batch->count;
-    pipeline_->held = Held{batch->first, batch->last, batch->count, unix_millis(clock_.now())};
-    pipeline_->next = std::move(ahead);
-    return report;
-  }
-  // Any other reply drops the batch prepared ahead: its stamps are saved, and the next push that
-  // reaches its rows sends them unchanged.
-  if (auto s = acknowledge(*result, last_sent, report); !s) return fail(s.error().with_context(ctx));
+  report.epoch_changed = epoch_changed;
+  if (auto s = acknowledge(*result, flight->last, report); !s) return fail(s.error().with_context(ctx));
   return report;
 }
 

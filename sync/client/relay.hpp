@@ -53,6 +53,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "edge/store/replica.hpp"
@@ -62,6 +63,10 @@
 
 namespace storeedge::sync::client {
 
+// What the caller does after a push_once(): push again at once (a drain), or something else (the
+// last push of a SyncClient round). Only before another push may a batch be left in flight.
+enum class NextCall { push, other };
+
 struct RelayOptions {
   std::size_t max_batch = 1000;
   std::size_t max_batch_bytes = std::size_t{4} << 20;  // payload bytes; one row always goes
@@ -70,6 +75,10 @@ struct RelayOptions {
   std::uint32_t schema_version = 0;
   // Read, encode and compress the next batch while the hub applies the current one (see above).
   bool prepare_ahead = true;
+  // 2: the batch prepared ahead is sent as soon as its stamps are saved, on a second connection, while
+  // the current one is in flight (see above); 1: it waits for the current batch's reply. Other values
+  // make push_once() fail with Errc::invalid_argument.
+  int pushes_in_flight = 2;
 };
 
 struct PushReport {
@@ -93,22 +102,25 @@ class OutboxRelay {
   OutboxRelay(OutboxRelay&&) noexcept;
   ~OutboxRelay();
 
-  // One batch as described above; a report with sent = 0 when nothing is pending.
-  [[nodiscard]] Result<PushReport> push_once();
+  // One batch as described above; a report with sent = 0 when nothing is pending. With
+  // NextCall::push the batch after it may still be in flight on return (see above).
+  [[nodiscard]] Result<PushReport> push_once(NextCall next = NextCall::push);
 
   // Sends an empty batch to learn the hub's watermark for this node, then acknowledges pending rows
   // up to it and makes pending again acknowledged rows above it. Errc::conflict when the hub lacks
   // rows that are no longer in the outbox; Errc::unavailable for transport failures.
   [[nodiscard]] Result<PushReport> reconcile();
 
-  // Writes an acknowledgement the pipeline still holds in memory (see above); nothing to do without
-  // one. SyncClient calls it at the end of a push round, so the outbox shows what the hub has; the
-  // destructor calls it too (a failure there costs only a resend).
+  // Waits for a batch still in flight (its reply is not read: its rows stay pending, and are resent),
+  // then writes an acknowledgement the pipeline still holds in memory (see above); nothing to do
+  // without them. SyncClient calls it at the end of a push round, so the outbox shows what the hub
+  // has; the destructor calls it too (a failure there costs only a resend).
   [[nodiscard]] Status settle();
 
  private:
   struct Batch;
   struct Held;
+  struct Flight;
   struct Pipeline;
   Result<Batch> read_batch(std::int64_t after);
   Result<Batch> stamp_batch();
@@ -116,8 +128,10 @@ class OutboxRelay {
   Result<bool> first_pending(std::int64_t first, std::int64_t last, std::int64_t count);
   Result<std::unique_ptr<Batch>> take_prepared();
   Status write_held();
-  std::unique_ptr<Batch> overlap(const Batch& sent);
-  Result<HubReply> send(PreparedBody body, const Batch& sent, std::unique_ptr<Batch>& ahead);
+  std::unique_ptr<Batch> overlap(const Flight& sent);
+  std::unique_ptr<Flight> launch(Batch& batch, bool early);
+  Result<std::unique_ptr<Flight>> take_in_flight();
+  Result<std::optional<PushReport>> exchange(std::unique_ptr<Flight> flight, NextCall next);
   Status acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report);
   Status handle_gap(std::uint64_t last_applied, PushReport& report);
   Status renumber(std::int64_t hub_last, std::int64_t rewound_id, PushReport& report);

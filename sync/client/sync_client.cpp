@@ -67,7 +67,8 @@ SyncClient::SyncClient(store::Replica& replica, Transport& transport, const prot
 
 Status SyncClient::push_round(StepReport& report, bool& resync_needed) {
   for (int batch = 0; batch < options_.max_push_batches; ++batch) {
-    auto r = relay_.push_once();
+    // The round's last push leaves nothing in flight: the next round may be a while.
+    auto r = relay_.push_once(batch + 1 < options_.max_push_batches ? NextCall::push : NextCall::other);
     if (!r) return fail(r.error());
     report.push.sent += r->sent;
     report.push.applied += r->applied;

@@ -6,6 +6,7 @@
 // mutations out of order, skipped or applied twice, a prepared batch sent after the outbox moved
 // under it, or an outbox that shows acknowledged sales as pending after a sync step.
 #include <map>
+#include <mutex>
 #include <vector>
 
 #include "sync/proto/content_coding.hpp"
@@ -15,7 +16,8 @@ namespace storeedge::sync::client::testing {
 namespace {
 
 // Records every pushed mutation and checks, as the request leaves, that the replica already holds
-// each mutation's stamp (through its own connection: post() runs on the relay's worker thread).
+// each mutation's stamp (through its own connection: post() runs on the relay's worker threads, two
+// at a time with two pushes in flight). Read its fields between pushes.
 class RecordingTransport final : public Transport {
  public:
   RecordingTransport(Transport& inner, const std::filesystem::path& replica_file) : inner_(inner) {
@@ -35,6 +37,7 @@ class RecordingTransport final : public Transport {
 
  private:
   void record(const std::string& body, const Headers& headers) {
+    std::lock_guard lock(mutex_);
     std::string coding;
     for (const auto& [name, value] : headers)
       if (name == "Content-Encoding") coding = value;
@@ -54,6 +57,7 @@ class RecordingTransport final : public Transport {
   }
 
   Transport& inner_;
+  std::mutex mutex_;
   std::optional<sqlite::Database> db_;
 };
 
@@ -65,20 +69,24 @@ class PipelineTest : public SyncTest {
     recording_channel_ = std::make_unique<HubChannel>(*recorder_, *key_, replica_->node_id(), clock_);
   }
 
-  OutboxRelay recording_relay(std::size_t max_batch) {
+  // in_flight 1 pins the one-ahead pipeline these tests describe step by step: with 2 the batch
+  // after each is already on the wire when push_once() returns (two_in_flight_test.cpp).
+  OutboxRelay recording_relay(std::size_t max_batch, int in_flight = 1) {
     RelayOptions o = relay_options();
     o.max_batch = max_batch;
+    o.pushes_in_flight = in_flight;
     return OutboxRelay(*replica_, *recording_channel_, clock_, o);
   }
 
   // What the recorded requests must show after a drain through failures: every stamp saved before
-  // it left, every push starting at most one past what was acknowledged and carrying consecutive ids,
-  // and a mutation sent twice carrying the same stamp, stamps increasing with ids.
-  void expect_ordered_batches_with_stable_stamps() {
+  // it left, every push starting at most one past what was sent before it and carrying consecutive
+  // ids, and a mutation sent twice carrying the same stamp, stamps increasing with ids. With two
+  // pushes in flight the early one may reach the transport first: it may start one batch further.
+  void expect_ordered_batches_with_stable_stamps(std::uint64_t one_batch_ahead = 0) {
     EXPECT_EQ(recorder_->unsaved_stamps, 0);
     std::uint64_t acknowledged_up_to = 0;
     for (const auto& batch : recorder_->batches) {
-      EXPECT_LE(batch.front(), acknowledged_up_to + 1);
+      EXPECT_LE(batch.front(), acknowledged_up_to + 1 + one_batch_ahead);
       for (std::size_t i = 1; i < batch.size(); ++i) EXPECT_EQ(batch[i], batch[i - 1] + 1);
       acknowledged_up_to = std::max(acknowledged_up_to, batch.back());
     }
@@ -136,7 +144,7 @@ TEST_F(PipelineTest, PipelinedBatchesGoInOrderAndArriveOnceThroughFailures) {
   const auto sold = make_sales(60);
   faulty_->fail_every = 4;        // refused before the hub sees it
   faulty_->drop_reply_every = 5;  // applied, reply lost
-  auto relay = recording_relay(7);
+  auto relay = recording_relay(7, 2);
   int failures = 0;
   bool drained = false;
   for (int i = 0; i < 100 && !drained; ++i) {
@@ -156,7 +164,7 @@ TEST_F(PipelineTest, PipelinedBatchesGoInOrderAndArriveOnceThroughFailures) {
   EXPECT_EQ(hub_order_ids(), sold);
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 60);
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM quarantine"), 0);
-  expect_ordered_batches_with_stable_stamps();
+  expect_ordered_batches_with_stable_stamps(7);
 }
 
 TEST_F(PipelineTest, APreparedBatchIsNotSentWhenTheOutboxMovedUnderIt) {
@@ -232,6 +240,7 @@ TEST_F(PipelineTest, ACrashBeforeTheHeldAcknowledgementIsWrittenResendsBothBatch
   HubChannel channel(recorder, *key_, replica->node_id(), clock_);
   RelayOptions o = relay_options();
   o.max_batch = 4;
+  o.pushes_in_flight = 1;
   OutboxRelay relay(*replica, channel, clock_, o);
   std::int64_t duplicate = 0;
   std::int64_t applied = 0;
@@ -294,7 +303,7 @@ TEST_F(PipelineTest, OrderAndExactlyOnceHoldWhenTheRelayIsReplacedAndRepliesFail
   faulty_->drop_reply_every = 7;
   bool drained = false;
   for (int round = 0; round < 40 && !drained; ++round) {
-    auto relay = recording_relay(6);  // a stop and start of the daemon every three pushes
+    auto relay = recording_relay(6, 2);  // a stop and start of the daemon every three pushes
     for (int i = 0; i < 3 && !drained; ++i) {
       auto r = relay.push_once();
       if (!r) {
@@ -310,7 +319,7 @@ TEST_F(PipelineTest, OrderAndExactlyOnceHoldWhenTheRelayIsReplacedAndRepliesFail
   EXPECT_EQ(hub_order_ids(), sold);
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 50);
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM quarantine"), 0);
-  expect_ordered_batches_with_stable_stamps();
+  expect_ordered_batches_with_stable_stamps(6);
 }
 
 TEST_F(PipelineTest, ASyncStepLeavesNoAcknowledgementHeld) {
