@@ -12,7 +12,8 @@
 //   bare_commit_p50           the physical reference: one fsync'd one-row SQLite commit
 // and checks that hub.db holds exactly N orders of this node, each once.
 //
-//   drain_bench [--orders N] [--batch ROWS] [--gzip LEVEL]
+//   drain_bench [--orders N] [--batch ROWS] [--gzip LEVEL] [--in-flight 1|2]
+// --in-flight sets RelayOptions::pushes_in_flight (default: the relay's, 2), to compare.
 // Bodies go in zstd once the hub's first reply says it reads zstd, as the daemon's do; --gzip LEVEL
 // keeps them in gzip at that level, to compare.
 #include <algorithm>
@@ -39,6 +40,7 @@ struct Args {
   std::size_t batch = sync::client::RelayOptions{}.max_batch;
   int gzip = sync::client::kDefaultGzipLevel;
   bool gzip_only = false;
+  int in_flight = sync::client::RelayOptions{}.pushes_in_flight;
 };
 
 int failed(const std::string& what, const Error& e) {
@@ -90,6 +92,7 @@ int run(const Args& args) {
   channel.allow_zstd(!args.gzip_only);
   sync::client::RelayOptions options;
   options.max_batch = args.batch;
+  options.pushes_in_flight = args.in_flight;
   sync::client::OutboxRelay relay(*replica, channel, clock, options);
 
   reset_peak_rss();
@@ -140,6 +143,8 @@ int run(const Args& args) {
 
   print("drain_orders", static_cast<double>(args.orders), "count");
   print("drain_batch", static_cast<double>(args.batch), "rows");
+  print("drain_pushes_in_flight", static_cast<double>(args.in_flight), "count");
+  print("edge_connections", static_cast<double>((*transport)->connections_opened()), "count");
   print("drain_seconds", seconds, "s");
   print("drain_orders_per_s", static_cast<double>(args.orders) / seconds, "orders/s");
   print("drain_pushes", static_cast<double>(push_ms.size()), "count");
@@ -167,11 +172,14 @@ int main(int argc, char** argv) {
       args.orders = std::max<std::int64_t>(1, std::atoll(argv[i + 1]));
     } else if (flag == "--batch") {
       args.batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
+    } else if (flag == "--in-flight") {
+      args.in_flight = std::atoi(argv[i + 1]);
     } else if (flag == "--gzip") {
       args.gzip = std::atoi(argv[i + 1]);
       args.gzip_only = true;
     } else {
-      std::fprintf(stderr, "usage: drain_bench [--orders N] [--batch ROWS] [--gzip LEVEL]\n");
+      std::fprintf(stderr,
+                   "usage: drain_bench [--orders N] [--batch ROWS] [--gzip LEVEL] [--in-flight 1|2]\n");
       return 2;
     }
   }

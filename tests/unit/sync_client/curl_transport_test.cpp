@@ -1,7 +1,9 @@
 // The libcurl transport against a small Beast server on 127.0.0.1, port 0.
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <optional>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -65,6 +67,34 @@ TEST_F(CurlTransportTest, GzipBodiesArriveDecompressibleAndTheConnectionIsReused
     EXPECT_EQ(r->body, "got:" + message + "|node-1");
   }
   EXPECT_EQ(t->connections_opened(), 1);
+}
+
+// The relay's two pushes in flight post from two threads at once: each gets its own reply, and the
+// transport keeps two connections alive instead of opening one per post.
+TEST_F(CurlTransportTest, TwoPostsAtOnceGetTheirOwnRepliesOverTwoKeptConnections) {
+  auto t = transport(port_);
+  ASSERT_TRUE(t);
+  const std::string message(200'000, 'y');
+  const std::string body = proto::gzip_compress(message).value();
+  for (int round = 0; round < 4; ++round) {
+    std::array<std::optional<Result<TransportResponse>>, 2> replies;
+    std::array<std::thread, 2> posts;
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+      posts[i] = std::thread([&, i] {
+        replies[i] =
+            t->post("/sync/v1/push", body,
+                    {{"Content-Encoding", "gzip"}, {"X-Storeedge-Node", "node-" + std::to_string(i)}});
+      });
+    }
+    for (auto& p : posts) p.join();
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+      ASSERT_TRUE(*replies[i]) << replies[i]->error().what();
+      EXPECT_EQ((*replies[i])->status, 200);
+      EXPECT_EQ((*replies[i])->body, "got:" + message + "|node-" + std::to_string(i));
+    }
+  }
+  EXPECT_GE(t->connections_opened(), 1);
+  EXPECT_LE(t->connections_opened(), 2) << "a new connection per post";
 }
 
 TEST_F(CurlTransportTest, HttpErrorsAreRepliesNotTransportFailures) {
