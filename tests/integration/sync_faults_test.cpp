@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "platform/sqlite/database.hpp"
@@ -196,6 +198,24 @@ TEST_F(SyncFaultsTest, TheTillSendsZstdToTheRealHubWhichRefusesCodingsItCannotRe
   EXPECT_EQ(bad->status, 400);
   EXPECT_NE(bad->body.find("zstd body"), std::string::npos) << bad->body;
   EXPECT_EQ(hub_orders(), before);
+}
+
+// A queue drained in many small batches (push_batch = 3), so the relay keeps two pushes in flight on
+// two connections, while the proxy drops, delays and resets some of them: the one hit may be the
+// batch sent early, which then overtakes nothing or is refused, and is sent again.
+TEST_F(SyncFaultsTest, AQueueDrainedWithTwoPushesInFlightThroughFaultsArrivesOnce) {
+  std::stringstream config;
+  config << std::ifstream(config_path()).rdbuf();
+  write_config(config.str() + "push_batch = 3\n");  // the [sync] section is the last one
+  proxy_->add_rule({.fault = ProxyFault::reset, .path = "/sync/v1/push", .times = -1});
+  start_edge();
+  sell(30);  // queued: every push is refused for now
+  proxy_->clear_rules();
+  proxy_->add_rule({.fault = ProxyFault::drop_reply, .path = "/sync/v1/push", .times = 2});
+  proxy_->add_rule({.fault = ProxyFault::delay_reply, .path = "/sync/v1/push", .times = 2, .delay = 150ms});
+  proxy_->add_rule({.fault = ProxyFault::reset, .path = "/sync/v1/push", .times = 2});
+  expect_exactly_once("two pushes in flight through faults");
+  EXPECT_EQ(proxy_->rules_left(), 0u) << "every fault was met";
 }
 
 TEST_F(SyncFaultsTest, TruncatedAndCorruptRepliesAreRetried) {
