@@ -19,15 +19,29 @@
 // compresses that batch. Those stamps are saved only if the batch starts right after the one in
 // flight, whose rows are still the first pending ones, its rows are unstamped and they continue the
 // clock as saved in that transaction (after the in-flight batch's stamps and whatever another writer
-// saved). When the reply acknowledges the whole batch and the next one is stamped, the relay holds
-// the acknowledgement in memory and returns: the next push_once() sends the prepared batch at once
-// and writes the held acknowledgement while the hub applies it, so the hub never waits for the
-// edge's commit. A crash before that write resends the held batch and the one after it; the hub
-// answers DUPLICATE for both, with the stamps the replica holds. Any other outcome writes the held
-// acknowledgement with the reply's (or alone) and drops the prepared batch: its stamps are saved
-// but it was not sent, so the next push reads and sends it as in step 1. A prepared batch kept
-// between two calls is sent only if its rows are still exactly the first pending ones after those
-// of the held acknowledgement. PushReport::acknowledged counts held rows too.
+// saved).
+// Two pushes in flight (RelayOptions::pushes_in_flight = 2, the default): once that transaction has
+// committed, the batch after is posted at once from a second worker thread, on a second connection
+// (the transport's contract allows two posts at a time), while the current one is still in flight.
+// The hub then finds it waiting when it replies to the current one. It is "sent early"; with
+// NextCall::other (the last push of a SyncClient round) or pushes_in_flight = 1 it waits instead,
+// prepared, for the next push_once().
+// When the reply acknowledges the whole batch and the next one is stamped (sent early or prepared),
+// the relay holds the acknowledgement in memory and returns, with the batch sent early still in
+// flight: the next push_once() takes its reply (or sends the prepared batch at once) and writes the
+// held acknowledgement while the hub applies it, so the hub never waits for the edge's commit. A
+// crash before that write resends the held batch and the one after it; the hub answers DUPLICATE
+// for both, with the stamps the replica holds. Any other outcome waits for the batch sent early,
+// ignores its reply, writes the held acknowledgement with the reply's (or alone) and drops the
+// prepared batch: their stamps are saved, so the next push reads and sends them as in step 1.
+// A batch sent early counts only if its reply acknowledges all of it, with the saved hub epoch. Any
+// other reply (a gap because it overtook the batch before it on the other connection, a transport
+// failure, a 5xx, a partial acknowledgement) drops it: nothing changes, its rows stay pending, and
+// the push_once() that took it starts over from the first pending rows as in step 1. Only a batch
+// sent as in step 1 realigns to a gap, renumbers or reports an epoch change. A batch prepared or
+// sent early is used by the next call only if its rows are still exactly the first pending ones after
+// those of the held acknowledgement; otherwise the one in flight is awaited and dropped.
+// PushReport::acknowledged counts held rows too.
 //    MUTATION_GAP: the hub names the last id it applied. When the hub is behind rows already
 //    acknowledged (a hub restored from a backup), those rows become pending again so they are
 //    resent; if they were pruned, Errc::conflict asks for a technician.
@@ -48,8 +62,10 @@
 // pending: only a push, whose mutations the hub compares by content, can tell a lost acknowledgement
 // (DUPLICATE) from an id this node reused after a restore (NODE_REWOUND).
 //
-// Not thread-safe; borrows the replica and the channel. push_once() uses the channel's transport from
-// a worker thread while it reads the replica on the calling thread, and joins it before returning.
+// Not thread-safe; borrows the replica and the channel. push_once() uses the channel from up to two
+// worker threads while it reads and writes the replica on the calling thread. It joins them before
+// returning, except the worker of a batch sent early after a whole acknowledgement: the next
+// push_once(), settle(), reconcile() or the destructor joins that one.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
