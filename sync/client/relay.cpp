@@ -58,7 +58,8 @@ struct OutboxRelay::Flight {
   std::int64_t first = 0;
   std::int64_t last = 0;
   std::int64_t count = 0;
-  bool early = false;  // sent while the batch before it was in flight (see the header)
+  bool early = false;           // sent while the batch before it was in flight (see the header)
+  std::future<void> started{};  // ready once the worker runs (valid only with a worker)
   std::future<Result<HubReply>> reply{};
   std::thread worker{};
 
@@ -327,8 +328,13 @@ std::unique_ptr<OutboxRelay::Flight> OutboxRelay::launch(Batch& batch, bool earl
       });
   flight->reply = task->get_future();
   if (options_.prepare_ahead) {
+    auto started = std::make_shared<std::promise<void>>();
     try {
-      flight->worker = std::thread([task] { (*task)(); });
+      flight->worker = std::thread([task, started] {
+        started->set_value();
+        (*task)();
+      });
+      flight->started = started->get_future();
       return flight;
     } catch (const std::system_error&) {
       // no thread: below
@@ -443,6 +449,9 @@ Result<std::optional<PushReport>> OutboxRelay::exchange(std::unique_ptr<Flight> 
   if (options_.prepare_ahead) ahead = overlap(*flight);
   std::unique_ptr<Flight> early;
   if (ahead && options_.pushes_in_flight == 2 && next == NextCall::push) {
+    // The batch in flight gets its head start: when the overlap was quicker than its worker's start
+    // (small batches), the early one would often reach the hub first and be refused as a gap.
+    if (flight->started.valid()) flight->started.wait();
     early = launch(*ahead, true);  // nullptr without a thread: read again by a later push
     ahead.reset();
   }

@@ -159,7 +159,11 @@ TEST_F(PipelineTest, PipelinedBatchesGoInOrderAndArriveOnceThroughFailures) {
     drained = r->sent == 0;
   }
   ASSERT_TRUE(drained);
-  EXPECT_GT(failures, 0);
+  // The faults made batches go again: as errors from push_once(), or, when they hit the batch sent
+  // early, as a silent resend.
+  EXPECT_GT(failures + static_cast<int>(std::count_if(recorder_->sent.begin(), recorder_->sent.end(),
+                                                      [](const auto& s) { return s.second.size() > 1; })),
+            0);
   EXPECT_EQ(pending(), 0);
   EXPECT_EQ(hub_order_ids(), sold);
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 60);

@@ -38,7 +38,9 @@ TEST_F(RelayTest, SalesQueuedOfflineArriveExactlyOnceThroughLostRepliesAndRetrie
   auto r = relay(small);
   int failures = 0;
   drain(r, 200, failures);
-  EXPECT_GT(failures, 0);
+  // 200 rows are 12 batches; lost replies made some go again (a failure of the batch sent early is
+  // not an error of push_once(): it is resent silently).
+  EXPECT_GT(hub_transport_->requests, 12);
 
   EXPECT_EQ(pending(), 0);
   const auto at_hub = hub_order_ids();

@@ -4,8 +4,11 @@
 // stamp), a sale lost or applied twice when N+1 overtakes N, an error returned while a request still
 // runs, or a crash with both batches on the wire losing a sale.
 //
-// The transport below scripts each push, numbered in arrival order, on the relay's worker threads;
-// every wait in a script is bounded, so a relay that never sends N+1 early fails instead of hanging.
+// The transport below scripts each push by the first mutation id it carries, on the relay's worker
+// threads; every wait in a script is bounded, so a relay that never sends N+1 early fails instead of
+// hanging. Two connections may deliver out of order: scripts either force an order (in_order) or
+// hold one push until another has happened.
+#include <algorithm>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -23,9 +26,10 @@ constexpr auto kPatience = std::chrono::seconds(10);
 class ScriptedTransport final : public Transport {
  public:
   using Forward = std::function<Result<TransportResponse>()>;
-  // Runs on the worker thread posting push number `push` (1, 2, ... in arrival order); `forward`
-  // hands the request to the hub and returns its reply.
-  using Script = std::function<Result<TransportResponse>(int push, const Forward& forward)>;
+  // Runs on the worker thread posting a push whose mutations start at `first`; `attempt` is 1 the
+  // first time a push starting there leaves, 2 the next, ...; `forward` hands it to the hub.
+  using Script =
+      std::function<Result<TransportResponse>(std::uint64_t first, int attempt, const Forward& forward)>;
 
   ScriptedTransport(Transport& inner, const std::filesystem::path& replica_file) : inner_(inner) {
     sqlite::OpenOptions o;
@@ -34,21 +38,40 @@ class ScriptedTransport final : public Transport {
   }
 
   void script(Script s) { script_ = std::move(s); }
+  // true: a push reaches the hub only after every push that left before it with lower ids did (as
+  // one connection would deliver them); the relay's order of sending is what is tested then.
+  void in_order(bool on) { in_order_ = on; }
 
   Result<TransportResponse> post(std::string_view path, std::string body, const Headers& headers) override {
     if (path != kPushPath) return inner_.post(path, std::move(body), headers);
-    int push = 0;
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+    int attempt = 0;
     {
       std::lock_guard lock(mutex_);
-      push = static_cast<int>(batches_.size()) + 1;
-      record(body, headers);
-      events_.push_back("left " + std::to_string(push));
+      const auto& ids = record(body, headers);
+      first = ids.empty() ? 0 : ids.front();
+      last = ids.empty() ? 0 : ids.back();
+      attempt = ++attempts_[first];
+      events_.push_back("left " + std::to_string(first));
     }
     cv_.notify_all();
     const std::string route(path);
-    const Forward forward = [&] { return inner_.post(route, body, headers); };
-    auto reply = script_ ? script_(push, forward) : forward();
-    note("done " + std::to_string(push));
+    const Forward forward = [&] {
+      if (in_order_) {
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, kPatience, [&] { return first <= delivered_ + 1; });
+      }
+      auto reply = inner_.post(route, body, headers);
+      {
+        std::lock_guard lock(mutex_);
+        delivered_ = std::max(delivered_, last);
+      }
+      cv_.notify_all();
+      return reply;
+    };
+    auto reply = script_ ? script_(first, attempt, forward) : forward();
+    note("done " + std::to_string(first));
     return reply;
   }
 
@@ -88,9 +111,9 @@ class ScriptedTransport final : public Transport {
     return std::find(events_.begin(), events_.end(), event) != events_.end();
   }
 
-  // Called under mutex_: the mutation ids and stamps of the push, and whether the replica held each
-  // stamp as the push left.
-  void record(const std::string& body, const Headers& headers) {
+  // Called under mutex_: records the push's mutation ids and stamps, and whether the replica held
+  // each stamp as the push left.
+  const std::vector<std::uint64_t>& record(const std::string& body, const Headers& headers) {
     std::string coding;
     for (const auto& [name, value] : headers)
       if (name == "Content-Encoding") coding = value;
@@ -108,13 +131,17 @@ class ScriptedTransport final : public Transport {
       }
     }
     batches_.push_back(std::move(ids));
+    return batches_.back();
   }
 
   Transport& inner_;
   Script script_;
+  bool in_order_ = false;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<std::string> events_;
+  std::map<std::uint64_t, int> attempts_;
+  std::uint64_t delivered_ = 0;  // the highest id of a push handed to the hub
   std::vector<std::vector<std::uint64_t>> batches_;
   std::map<std::uint64_t, std::vector<std::uint64_t>> sent_;
   int unsaved_ = 0;
@@ -161,10 +188,11 @@ class TwoInFlightTest : public SyncTest {
 TEST_F(TwoInFlightTest, TheNextBatchLeavesWithItsStampsSavedBeforeTheReplyToTheOneBefore) {
   const auto sold = make_sales(12);
   bool second_left_first = false;
-  scripted_->script([&](int push, const ScriptedTransport::Forward& forward) {
+  scripted_->in_order(true);
+  scripted_->script([&](std::uint64_t first, int, const ScriptedTransport::Forward& forward) {
     auto reply = forward();
     // The hub has applied 1..4; its reply is held until 5..8 leave (or the patience runs out).
-    if (push == 1) second_left_first = scripted_->wait_for("left 2");
+    if (first == 1) second_left_first = scripted_->wait_for("left 5");
     return reply;
   });
   auto relay = two_in_flight(4);
@@ -187,13 +215,13 @@ TEST_F(TwoInFlightTest, TheNextBatchLeavesWithItsStampsSavedBeforeTheReplyToTheO
 TEST_F(TwoInFlightTest, ABatchThatOvertakesTheOneBeforeIsRefusedAsAGapAndSentAgainWithoutLoss) {
   const auto sold = make_sales(12);
   int overtaking_status = 0;
-  scripted_->script([&](int push, const ScriptedTransport::Forward& forward) {
+  scripted_->script([&](std::uint64_t first, int attempt, const ScriptedTransport::Forward& forward) {
     // 1..4 reach the hub only after 5..8 were answered: the hub saw 5..8 first.
-    if (push == 1) {
-      EXPECT_TRUE(scripted_->wait_for("done 2"));
+    if (first == 1 && attempt == 1) {
+      EXPECT_TRUE(scripted_->wait_for("done 5"));
     }
     auto reply = forward();
-    if (push == 2 && reply) overtaking_status = reply->status;
+    if (first == 5 && attempt == 1 && reply) overtaking_status = reply->status;
     return reply;
   });
   auto relay = two_in_flight(4);
@@ -215,14 +243,15 @@ TEST_F(TwoInFlightTest, ABatchThatOvertakesTheOneBeforeIsRefusedAsAGapAndSentAga
 
 TEST_F(TwoInFlightTest, AFailedPushReturnsOnlyAfterTheBatchSentEarlyFinishedAndTheDrainCompletes) {
   const auto sold = make_sales(12);
-  scripted_->script([&](int push, const ScriptedTransport::Forward& forward) -> Result<TransportResponse> {
-    if (push == 1) {
+  scripted_->script([&](std::uint64_t first, int attempt,
+                        const ScriptedTransport::Forward& forward) -> Result<TransportResponse> {
+    if (first == 1 && attempt == 1) {
       // 1..4 never reach the hub, once 5..8 are on their way.
-      EXPECT_TRUE(scripted_->wait_for("left 2"));
+      EXPECT_TRUE(scripted_->wait_for("left 5"));
       return fail(Errc::unavailable, "connection reset (scripted)");
     }
     // 5..8 reach the hub after the failure of 1..4 came back, and are refused as a gap.
-    if (push == 2) {
+    if (first == 5 && attempt == 1) {
       EXPECT_TRUE(scripted_->wait_for("done 1"));
     }
     return forward();
@@ -231,7 +260,7 @@ TEST_F(TwoInFlightTest, AFailedPushReturnsOnlyAfterTheBatchSentEarlyFinishedAndT
   auto failed = relay.push_once();
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().kind(), Errc::unavailable) << failed.error().what();
-  EXPECT_TRUE(scripted_->happened("done 2")) << "push_once returned while 5..8 were still in flight";
+  EXPECT_TRUE(scripted_->happened("done 5")) << "push_once returned while 5..8 were still in flight";
   EXPECT_EQ(pending(), 12) << "nothing acknowledged";
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE mutation_id BETWEEN 5 AND 8 AND hlc IS NOT NULL"), 4)
@@ -251,24 +280,26 @@ TEST_F(TwoInFlightTest, AFailedPushReturnsOnlyAfterTheBatchSentEarlyFinishedAndT
 TEST_F(TwoInFlightTest, ACrashWithTwoBatchesOnTheWireResendsBothAndTheHubCountsEachOnce) {
   const auto sold = make_sales(10);
   const auto crashed = dir_ / "crashed.db";
-  scripted_->script([&](int push, const ScriptedTransport::Forward& forward) -> Result<TransportResponse> {
-    if (push == 1) {
-      auto applied = forward();
-      EXPECT_TRUE(applied && applied->status == 200);
-      EXPECT_TRUE(scripted_->wait_for("crashed"));
-      return fail(Errc::unavailable, "the till is gone (scripted)");
-    }
-    if (push == 2) {
-      auto applied = forward();
-      EXPECT_TRUE(applied && applied->status == 200);
-      // What the disk holds at this moment, read through a connection of its own.
-      auto disk = sqlite::Database::open(dir_ / "replica.db");
-      EXPECT_TRUE(disk && disk->backup_to(crashed));
-      scripted_->note("crashed");
-      return fail(Errc::unavailable, "the till is gone (scripted)");
-    }
-    return forward();
-  });
+  scripted_->in_order(true);
+  scripted_->script(
+      [&](std::uint64_t first, int, const ScriptedTransport::Forward& forward) -> Result<TransportResponse> {
+        if (first == 1) {
+          auto applied = forward();
+          EXPECT_TRUE(applied && applied->status == 200);
+          EXPECT_TRUE(scripted_->wait_for("crashed"));
+          return fail(Errc::unavailable, "the till is gone (scripted)");
+        }
+        if (first == 5) {
+          auto applied = forward();
+          EXPECT_TRUE(applied && applied->status == 200);
+          // What the disk holds at this moment, read through a connection of its own.
+          auto disk = sqlite::Database::open(dir_ / "replica.db");
+          EXPECT_TRUE(disk && disk->backup_to(crashed));
+          scripted_->note("crashed");
+          return fail(Errc::unavailable, "the till is gone (scripted)");
+        }
+        return forward();
+      });
   std::map<std::uint64_t, std::vector<std::uint64_t>> first_stamps;
   {
     auto relay = two_in_flight(4);
