@@ -13,12 +13,14 @@
 // and checks that hub.db holds exactly N orders of this node, each once.
 //
 //   drain_bench [--orders N] [--batch ROWS] [--gzip LEVEL] [--in-flight 1|2] [--pairs K]
-//               [--split-cpus 0|1]
+//               [--split-cpus 0|1] [--link-delay-ms MS]
 // --in-flight sets RelayOptions::pushes_in_flight (default: the relay's, 2). --pairs K queues once
 // and drains copies of that queue 2K times, alternating 2 and 1 pushes in flight (and which goes
 // first), each into a fresh storehub, and prints the median, min and max of each
 // (`..._2_in_flight_median`): on a noisy machine both then see the same moments. --split-cpus 1 pins
 // the edge's threads to CPU 0 and storehub's to CPU 1, as if each had a machine of its own.
+// --link-delay-ms MS holds every push reply MS ms in a proxy (tests/support/fault_proxy.hpp), as a
+// store's link to a central hub does.
 // Bodies go in zstd once the hub's first reply says it reads zstd, as the daemon's do; --gzip LEVEL
 // keeps them in gzip at that level, to compare.
 #include <sched.h>
@@ -37,6 +39,7 @@
 #include "sync/client/hub_channel.hpp"
 #include "sync/client/relay.hpp"
 #include "tests/bench/sync_bench_support.hpp"
+#include "tests/support/fault_proxy.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace storeedge::bench {
@@ -52,6 +55,7 @@ struct Args {
   int in_flight = sync::client::RelayOptions{}.pushes_in_flight;
   int pairs = 0;            // > 0: alternate 2 and 1 pushes in flight this many times on copies of one queue
   bool split_cpus = false;  // the edge on CPU 0, storehub on CPU 1: as on two machines
+  int link_delay_ms = 0;    // > 0: every push reply is held this long by a proxy (a store's WAN link)
 };
 
 // Pins every thread of `pid` (0: this process's calling thread, whose new threads inherit it) to
@@ -105,11 +109,23 @@ Result<Drain> drain(const Args& args, sqlite::Database& queued, const std::strin
 
   // The edge reopens its replica durable and with the page cache of the daemon's sync thread
   // (edge/daemon/sync_runner.cpp).
+  // A link with latency: a proxy in this process holds each push's reply (its CPU counts as the
+  // edge's).
+  std::unique_ptr<test::FaultProxy> link;
+  std::string hub_url = hub.base_url();
+  if (args.link_delay_ms > 0) {
+    link = std::make_unique<test::FaultProxy>(static_cast<std::uint16_t>(hub.port()));
+    link->add_rule({.fault = test::ProxyFault::delay_reply,
+                    .path = std::string(sync::client::kPushPath),
+                    .times = -1,
+                    .delay = std::chrono::milliseconds(args.link_delay_ms)});
+    hub_url = "http://127.0.0.1:" + std::to_string(link->port());
+  }
   auto replica = store::Replica::open(dir / "edge.db", clock);
   if (!replica) return fail(replica.error().with_context("reopening the replica"));
   if (auto s = replica->db().exec("PRAGMA cache_size = -8192"); !s) return fail(s.error());
   sync::client::CurlOptions curl;
-  curl.base_url = hub.base_url();
+  curl.base_url = hub_url;
   curl.total_timeout = std::chrono::seconds(120);
   auto transport = sync::client::CurlTransport::create(curl);
   if (!transport) return fail(transport.error());
@@ -274,6 +290,8 @@ int main(int argc, char** argv) {
       args.batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
     } else if (flag == "--split-cpus") {
       args.split_cpus = std::atoi(argv[i + 1]) != 0;
+    } else if (flag == "--link-delay-ms") {
+      args.link_delay_ms = std::max(0, std::atoi(argv[i + 1]));
     } else if (flag == "--pairs") {
       args.pairs = std::atoi(argv[i + 1]);
     } else if (flag == "--in-flight") {
@@ -284,7 +302,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: drain_bench [--orders N] [--batch ROWS] [--gzip LEVEL] [--in-flight 1|2] [--pairs "
-                   "K] [--split-cpus 0|1]\n");
+                   "K] [--split-cpus 0|1] [--link-delay-ms MS]\n");
       return 2;
     }
   }

@@ -54,6 +54,7 @@ class HubProcess {
   [[nodiscard]] Status start();
   [[nodiscard]] Status stop();  // SIGTERM and wait
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return port_; }
   pid_t pid() const;
   std::filesystem::path database() const { return dir_ / "data" / "hub.db"; }
 
