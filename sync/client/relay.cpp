@@ -42,6 +42,13 @@ struct OutboxRelay::Batch {
   PreparedBody body{};
 };
 
+// Consecutive outbox rows on the wire, oldest first.
+struct OutboxRelay::Range {
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+  std::int64_t count = 0;
+};
+
 // Rows the hub acknowledged whose acknowledgement the replica does not hold yet: it is committed
 // while the hub applies the next batch (or by settle()). Lost in a crash, it costs a resend, which
 // the hub answers with DUPLICATE.
@@ -285,7 +292,7 @@ Status OutboxRelay::settle() {
 // another writer saved). A batch that fails a check is not stamped; any error rolls back the whole
 // transaction. Either way nothing is prepared and the next push reads and stamps its batch itself;
 // a held acknowledgement left unwritten is written with the reply's.
-std::unique_ptr<OutboxRelay::Batch> OutboxRelay::overlap(const Flight& sent) {
+std::unique_ptr<OutboxRelay::Batch> OutboxRelay::overlap(const Range& sent) {
   const bool held = pipeline_->held.has_value();
   auto batch = read_batch(sent.last);
   if (!held && (!batch || batch->count == 0)) return nullptr;
@@ -352,9 +359,16 @@ Result<std::unique_ptr<OutboxRelay::Flight>> OutboxRelay::take_in_flight() {
   std::unique_ptr<Flight> flight = std::move(pipeline_->in_flight);
   if (!flight) return flight;
   const auto& held = pipeline_->held;
+  auto& next = pipeline_->next;
   Result<bool> current = false;
   if (held && held->last + 1 == flight->first) {
-    current = first_pending(held->first, flight->last, held->count + flight->count);
+    if (next && next->first == flight->last + 1) {
+      // The batch prepared after it too: sent at once by this push if still next in line.
+      current = first_pending(held->first, next->last, held->count + flight->count + next->count);
+      if (current && *current) return flight;
+    }
+    next.reset();  // its stamps are saved; a later push reads it again
+    if (current) current = first_pending(held->first, flight->last, held->count + flight->count);
   }
   if (!current || !*current) {
     (void)flight->wait();
@@ -445,15 +459,30 @@ Result<std::optional<PushReport>> OutboxRelay::exchange(std::unique_ptr<Flight> 
   const std::string ctx =
       "pushing mutations " + std::to_string(flight->first) + ".." + std::to_string(flight->last);
 
-  std::unique_ptr<Batch> ahead;
-  if (options_.prepare_ahead) ahead = overlap(*flight);
-  std::unique_ptr<Flight> early;
-  if (ahead && options_.pushes_in_flight == 2 && next == NextCall::push) {
-    // The batch in flight gets its head start: when the overlap was quicker than its worker's start
-    // (small batches), the early one would often reach the hub first and be refused as a gap.
+  const bool two = options_.pushes_in_flight == 2 && next == NextCall::push;
+  // Sends a batch early. The batch in flight gets its head start: when the batch was ready before
+  // its worker ran (small batches), the early one would often reach the hub first and be refused as
+  // a gap. nullptr without a thread: a later push reads the batch again.
+  const auto send_early = [&](Batch& batch) {
     if (flight->started.valid()) flight->started.wait();
-    early = launch(*ahead, true);  // nullptr without a thread: read again by a later push
+    return launch(batch, true);
+  };
+  std::unique_ptr<Flight> early;
+  Range sent{flight->first, flight->last, flight->count};
+  // The batch after this one was prepared by the last push (steady state of a drain): it leaves at
+  // once, so the hub has it as soon as it is done with this one.
+  if (std::unique_ptr<Batch> prepared = std::move(pipeline_->next); prepared && two) {
+    early = send_early(*prepared);
+    if (early) sent = Range{flight->first, early->last, flight->count + early->count};
+  }
+  // Meanwhile: the held acknowledgement and the batch after those on the wire, stamped and encoded.
+  std::unique_ptr<Batch> ahead;
+  if (options_.prepare_ahead) ahead = overlap(sent);
+  if (ahead && two && !early) {
+    // The first push of a drain: that batch leaves now, and the one after it is prepared.
+    early = send_early(*ahead);
     ahead.reset();
+    if (early) ahead = overlap(Range{flight->first, early->last, flight->count + early->count});
   }
   auto reply = flight->wait();
   // The reply as a whole acknowledgement of the batch, if it is one.

@@ -20,18 +20,22 @@
 // flight, whose rows are still the first pending ones, its rows are unstamped and they continue the
 // clock as saved in that transaction (after the in-flight batch's stamps and whatever another writer
 // saved).
-// Two pushes in flight (RelayOptions::pushes_in_flight = 2, the default): once that transaction has
-// committed, the batch after is posted at once from a second worker thread, on a second connection
-// (the transport's contract allows two posts at a time), while the current one is still in flight.
-// The hub then finds it waiting when it replies to the current one. It is "sent early"; with
-// NextCall::other (the last push of a SyncClient round) or pushes_in_flight = 1 it waits instead,
-// prepared, for the next push_once().
+// Two pushes in flight (RelayOptions::pushes_in_flight = 2, the default): the batch after the
+// current one is posted from a second worker thread, on a second connection (the transport's
+// contract allows two posts at a time), while the current one is still in flight: it is "sent
+// early", and the hub finds it waiting when it replies to the current one. In a drain's steady
+// state push_once() takes over batch N+1, sent early by the last call, sends N+2 (prepared by the
+// last call) at once, and meanwhile writes N's held acknowledgement and prepares N+3 in the
+// transaction above; the first push of a drain sends N+1 once that transaction has saved its
+// stamps, then prepares N+2 in a second one. The batch in flight always starts first (its worker
+// runs before the early one is posted). With NextCall::other (the last push of a SyncClient round)
+// or pushes_in_flight = 1 nothing is sent early: the prepared batch waits for the next push_once().
 // When the reply acknowledges the whole batch and the next one is stamped (sent early or prepared),
 // the relay holds the acknowledgement in memory and returns, with the batch sent early still in
 // flight: the next push_once() takes its reply (or sends the prepared batch at once) and writes the
 // held acknowledgement while the hub applies it, so the hub never waits for the edge's commit. A
-// crash before that write resends the held batch and the one after it; the hub answers DUPLICATE
-// for both, with the stamps the replica holds. Any other outcome waits for the batch sent early,
+// crash before that write resends the held batch and those after it; the hub answers DUPLICATE
+// for them, with the stamps the replica holds. Any other outcome waits for the batch sent early,
 // ignores its reply, writes the held acknowledgement with the reply's (or alone) and drops the
 // prepared batch: their stamps are saved, so the next push reads and sends them as in step 1.
 // A batch sent early counts only if its reply acknowledges all of it, with the saved hub epoch. Any
@@ -135,6 +139,7 @@ class OutboxRelay {
 
  private:
   struct Batch;
+  struct Range;
   struct Held;
   struct Flight;
   struct Pipeline;
@@ -144,7 +149,7 @@ class OutboxRelay {
   Result<bool> first_pending(std::int64_t first, std::int64_t last, std::int64_t count);
   Result<std::unique_ptr<Batch>> take_prepared();
   Status write_held();
-  std::unique_ptr<Batch> overlap(const Flight& sent);
+  std::unique_ptr<Batch> overlap(const Range& sent);
   std::unique_ptr<Flight> launch(Batch& batch, bool early);
   Result<std::unique_ptr<Flight>> take_in_flight();
   Result<std::optional<PushReport>> exchange(std::unique_ptr<Flight> flight, NextCall next);
