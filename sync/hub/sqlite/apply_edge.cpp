@@ -10,13 +10,15 @@
 namespace storeedge::sync::hub {
 namespace json = boost::json;
 
-Status SqliteStorage::apply_mutation(std::string_view node_id, const IncomingMutation& m) {
+Status SqliteStorage::apply_mutation(std::string_view node_id, const IncomingMutation& m,
+                                     const PreparedMutation* prepared) {
   if (m.schema_version < 1 || m.schema_version > kMaxPayloadSchemaVersion) {
     return fail(Errc::unsupported, "mutation " + m.kind + " has payload schema version " +
                                        std::to_string(m.schema_version) + "; this hub reads 1 to " +
                                        std::to_string(kMaxPayloadSchemaVersion));
   }
-  if (m.kind == "order.completed" || m.kind == "order.returned") return apply_edge_order(node_id, m);
+  if (m.kind == "order.completed" || m.kind == "order.returned")
+    return apply_edge_order(node_id, m, prepared);
   if (m.kind == "order.status") return apply_status_change(m);
   if (m.kind == "shift.opened" || m.kind == "cash.movement" || m.kind == "shift.closed") {
     return apply_shift_event(node_id, m);
@@ -32,8 +34,11 @@ Status SqliteStorage::apply_mutation(std::string_view node_id, const IncomingMut
   return fail(Errc::unsupported, "unknown mutation kind '" + m.kind + "'");
 }
 
-Status SqliteStorage::apply_edge_order(std::string_view node_id, const IncomingMutation& m) {
-  auto order = parse_edge_order(m.payload);
+Status SqliteStorage::apply_edge_order(std::string_view node_id, const IncomingMutation& m,
+                                       const PreparedMutation* prepared) {
+  std::optional<Result<EdgeOrder>> parsed_here;
+  if (prepared == nullptr || !prepared->order) parsed_here = parse_edge_order(m.payload);
+  const Result<EdgeOrder>& order = parsed_here ? *parsed_here : *prepared->order;
   if (!order) return fail(order.error());
   const bool is_return = order->kind == "return";
   if (is_return != (m.kind == "order.returned")) {

@@ -42,14 +42,6 @@ bool permanent(const Error& e) {
   }
 }
 
-// What identifies a mutation's content: 128 bits of SHA-256 over kind, newline, payload. The HLC
-// and schema version are left out: a resend of the same outbox row may carry a newer payload version.
-std::string mutation_digest(const IncomingMutation& m) {
-  std::string digest = sha256_hex({m.kind, "\n", m.payload});
-  digest.resize(std::min<std::size_t>(digest.size(), 32));
-  return digest;
-}
-
 }  // namespace
 
 SqliteStorage::SqliteStorage(sqlite::Database db, const Clock& clock, std::string epoch)
@@ -114,13 +106,14 @@ Result<PushResult> SqliteStorage::apply_push(std::string_view node_id,
   }
   PushResult out;
   std::optional<std::int64_t> committed;
+  PushPreparer prepared(batch);  // parses and hashes ahead of the apply, on a thread of its own
   // First without savepoints; if a mutation turns out to be rejected, the whole attempt is rolled
   // back and the batch applied again with a savepoint per mutation (apply_batch).
-  auto s = apply_batch(node_id, batch, out, committed, Isolation::none);
+  auto s = apply_batch(node_id, batch, prepared, out, committed, Isolation::none);
   if (!s && s.error().kind() == Errc::internal && s.error().code() == kRetryIsolated) {
     out = PushResult{};
     committed.reset();
-    s = apply_batch(node_id, batch, out, committed, Isolation::savepoint_per_mutation);
+    s = apply_batch(node_id, batch, prepared, out, committed, Isolation::savepoint_per_mutation);
   }
   if (!s) {
     // Nothing of the batch committed: every mutation is to be sent again, and the watermark is the
@@ -154,8 +147,8 @@ Result<PushResult> SqliteStorage::apply_push(std::string_view node_id,
 // it into `retry` for the whole batch, and the transaction's rollback leaves nothing of it behind.
 // `committed` is set to the watermark committed before the batch as soon as it is read.
 Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<IncomingMutation>& batch,
-                                  PushResult& out, std::optional<std::int64_t>& committed,
-                                  Isolation isolation) {
+                                  PushPreparer& prepared, PushResult& out,
+                                  std::optional<std::int64_t>& committed, Isolation isolation) {
   auto tx = sqlite::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
   begin_push_batch(isolation == Isolation::none);
@@ -177,9 +170,10 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
   std::optional<proto::NodeStamp> newest;
   std::int64_t last_hlc_ms = 0;
   out.results.reserve(batch.size());
-  for (const IncomingMutation& m : batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const IncomingMutation& m = batch[i];
     if (m.mutation_id <= watermark) {
-      auto same = same_as_applied(node_id, m);
+      auto same = same_as_applied(node_id, m, prepared.get(i).digest);
       if (!same) return fail(same.error());
       if (!*same) {
         if (auto s = flag_rewound(node_id, m.mutation_id); !s) return s;
@@ -200,16 +194,17 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
            "expected mutation " + std::to_string(watermark + 1) + ", got " + std::to_string(m.mutation_id)});
       break;
     }
+    const PreparedMutation& ahead = prepared.get(i);
     Result<MutationResult> r = MutationResult{m.mutation_id, Outcome::applied, {}};
     if (isolation == Isolation::savepoint_per_mutation) {
-      r = apply_in_savepoint(node_id, m);
-    } else if (auto applied = apply_mutation(node_id, m); !applied) {
+      r = apply_in_savepoint(node_id, m, ahead);
+    } else if (auto applied = apply_mutation(node_id, m, &ahead); !applied) {
       if (permanent(applied.error()))
         return fail(Error(Errc::internal, "a mutation of the batch is rejected: isolate", kRetryIsolated));
       return fail(applied.error().with_context("applying mutation " + std::to_string(m.mutation_id)));
     }
     if (!r) return fail(r.error());
-    if (auto s = record_digest(node_id, m); !s) return s;
+    if (auto s = record_digest(node_id, m, ahead.digest); !s) return s;
     out.results.push_back(std::move(*r));
     watermark = m.mutation_id;
     last_hlc_ms = static_cast<std::int64_t>(m.hlc.physical_ms());
@@ -240,11 +235,11 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
 
 // One mutation inside the batch's transaction: applied, or rejected (rolled back to its savepoint and
 // quarantined). An error means the batch must be retried.
-Result<MutationResult> SqliteStorage::apply_in_savepoint(std::string_view node_id,
-                                                         const IncomingMutation& m) {
+Result<MutationResult> SqliteStorage::apply_in_savepoint(std::string_view node_id, const IncomingMutation& m,
+                                                         const PreparedMutation& prepared) {
   if (auto s = sql::run(db_, "SAVEPOINT apply_mutation", "opening a savepoint"); !s) return fail(s.error());
   MutationResult r{m.mutation_id, Outcome::applied, {}};
-  if (auto s = apply_mutation(node_id, m); !s) {
+  if (auto s = apply_mutation(node_id, m, &prepared); !s) {
     if (!permanent(s.error()))
       return fail(s.error().with_context("applying mutation " + std::to_string(m.mutation_id)));
     if (auto u = sql::run(db_, "ROLLBACK TO apply_mutation", "rolling back a mutation"); !u)
@@ -264,13 +259,14 @@ Result<MutationResult> SqliteStorage::apply_in_savepoint(std::string_view node_i
   return r;
 }
 
-Result<bool> SqliteStorage::same_as_applied(std::string_view node_id, const IncomingMutation& m) {
+Result<bool> SqliteStorage::same_as_applied(std::string_view node_id, const IncomingMutation& m,
+                                            const std::string& digest) {
   auto stored = db_.query_one<std::string>(
       "SELECT digest FROM mutation_digest WHERE node_id = ? AND mutation_id = ?", node_id, m.mutation_id);
   if (!stored)
     return fail(
         stored.error().with_context("reading the digest of mutation " + std::to_string(m.mutation_id)));
-  if (*stored) return **stored == mutation_digest(m);
+  if (*stored) return **stored == digest;
   return same_as_applied_before_digests(node_id, m);
 }
 
@@ -294,8 +290,8 @@ Result<bool> SqliteStorage::same_as_applied_before_digests(std::string_view node
   return held->has_value();
 }
 
-Status SqliteStorage::record_digest(std::string_view node_id, const IncomingMutation& m) {
-  const std::string digest = mutation_digest(m);  // bound borrowed: outlives the statement handle
+Status SqliteStorage::record_digest(std::string_view node_id, const IncomingMutation& m,
+                                    const std::string& digest) {  // bound borrowed: outlives the call
   auto stmt = db_.cached("INSERT INTO mutation_digest (node_id, mutation_id, digest) VALUES (?, ?, ?)");
   if (!stmt) return fail(stmt.error());
   if (auto s = (*stmt)->bind_all_borrowed(node_id, m.mutation_id, digest); !s) return s;

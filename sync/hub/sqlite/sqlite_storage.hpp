@@ -16,6 +16,7 @@
 #include "platform/sqlite/migrations.hpp"
 #include "sync/hub/edge_payloads.hpp"
 #include "sync/hub/order_status.hpp"
+#include "sync/hub/sqlite/push_prepare.hpp"
 #include "sync/hub/storage.hpp"
 
 namespace storeedge::sync::hub {
@@ -94,17 +95,23 @@ class SqliteStorage final : public HubStorage {
 
   // push (sqlite_storage.cpp, apply_edge.cpp)
   enum class Isolation { none, savepoint_per_mutation };
-  Status apply_batch(std::string_view node_id, const std::vector<IncomingMutation>& batch, PushResult& out,
-                     std::optional<std::int64_t>& committed, Isolation isolation);
-  Result<MutationResult> apply_in_savepoint(std::string_view node_id, const IncomingMutation& m);
+  Status apply_batch(std::string_view node_id, const std::vector<IncomingMutation>& batch,
+                     PushPreparer& prepared, PushResult& out, std::optional<std::int64_t>& committed,
+                     Isolation isolation);
+  Result<MutationResult> apply_in_savepoint(std::string_view node_id, const IncomingMutation& m,
+                                            const PreparedMutation& prepared);
   // Reused ids (a node restored from an older backup): mutation_digest rows, written with each
   // applied or quarantined mutation and compared for ids at or below the watermark.
-  Result<bool> same_as_applied(std::string_view node_id, const IncomingMutation& m);
+  Result<bool> same_as_applied(std::string_view node_id, const IncomingMutation& m,
+                               const std::string& digest);
   Result<bool> same_as_applied_before_digests(std::string_view node_id, const IncomingMutation& m);
-  Status record_digest(std::string_view node_id, const IncomingMutation& m);
+  Status record_digest(std::string_view node_id, const IncomingMutation& m, const std::string& digest);
   Status flag_rewound(std::string_view node_id, std::int64_t mutation_id);
-  Status apply_mutation(std::string_view node_id, const IncomingMutation& m);
-  Status apply_edge_order(std::string_view node_id, const IncomingMutation& m);
+  // `prepared`: the mutation's order parsed ahead (push_prepare.hpp); null parses it here.
+  Status apply_mutation(std::string_view node_id, const IncomingMutation& m,
+                        const PreparedMutation* prepared = nullptr);
+  Status apply_edge_order(std::string_view node_id, const IncomingMutation& m,
+                          const PreparedMutation* prepared);
   Status apply_status_change(const IncomingMutation& m);
   Status apply_shift_event(std::string_view node_id, const IncomingMutation& m);
   Status apply_edge_customer(const IncomingMutation& m);
