@@ -135,9 +135,11 @@ TEST(SaleCrash, EveryAcknowledgedSaleSurvivesSigkillWholeAndNoPartialSaleExists)
   const int max_delay_ms = std::max(60, 2 * first_ack_ms + 20);
   std::uniform_int_distribution<int> delay_ms(3, max_delay_ms);
   // Bounded in time too: room for each kill's delay plus the restart and checks, at least a minute.
+  // The checks read every sale so far, so the later kills take longer, and under ctest -j2 the other
+  // tests share the cores: a second per kill (64 s alone for 200 kills, up to ~165 s beside them).
   const auto deadline =
       std::chrono::steady_clock::now() +
-      std::chrono::milliseconds(std::max(60'000 + 250 * kills, kills * (max_delay_ms + 400)));
+      std::chrono::milliseconds(std::max(60'000 + 250 * kills, kills * (max_delay_ms + 1000)));
 
   int done = 1;
   std::size_t last_acks = acknowledged(ack_path).size();
