@@ -87,9 +87,10 @@ int flush(sqlite3_file* f) {
 // at its end, so most of them are neighbours: gathered, a run of them goes to the OS in 64 KiB writes
 // instead of one pwrite per page (a fifth of storehub's CPU in a drain was its checkpoint thread's
 // pread and pwrite per page).
-int checkpoint_write(sqlite3_file* f, const void* buf, int amount, sqlite3_int64 offset) {
+// Appends a write to what is gathered, first writing what is there when the write does not follow
+// it (a checkpoint's next page elsewhere, SQLite rewriting a frame of this transaction).
+int gather(sqlite3_file* f, const void* buf, int amount, sqlite3_int64 offset) {
   BatchFile* file = file_of(f);
-  ++g_checkpoint_sqlite_writes;
   std::vector<unsigned char>& bytes = *file->gathered;
   if (!bytes.empty() && offset != file->start + static_cast<sqlite3_int64>(bytes.size())) {
     if (const int rc = flush(f); rc != SQLITE_OK) return rc;
@@ -97,7 +98,13 @@ int checkpoint_write(sqlite3_file* f, const void* buf, int amount, sqlite3_int64
   if (bytes.empty()) file->start = offset;
   const auto* p = static_cast<const unsigned char*>(buf);
   bytes.insert(bytes.end(), p, p + amount);
-  if (bytes.size() >= kMaxGathered) return flush(f);
+  return SQLITE_OK;
+}
+
+int checkpoint_write(sqlite3_file* f, const void* buf, int amount, sqlite3_int64 offset) {
+  ++g_checkpoint_sqlite_writes;
+  if (const int rc = gather(f, buf, amount, offset); rc != SQLITE_OK) return rc;
+  if (file_of(f)->gathered->size() >= kMaxGathered) return flush(f);
   return SQLITE_OK;
 }
 
@@ -115,14 +122,8 @@ int x_write(sqlite3_file* f, const void* buf, int amount, sqlite3_int64 offset) 
     return real_methods(f)->xWrite(real_of(f), buf, amount, offset);
   }
   ++g_sqlite_writes;
-  std::vector<unsigned char>& bytes = *file->gathered;
-  if (!bytes.empty() && offset != file->start + static_cast<sqlite3_int64>(bytes.size())) {
-    // Not an append to what is gathered (SQLite rewriting a frame of this transaction).
-    if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  }
-  if (bytes.empty()) file->start = offset;
-  const auto* p = static_cast<const unsigned char*>(buf);
-  bytes.insert(bytes.end(), p, p + amount);
+  if (const int rc = gather(f, buf, amount, offset); rc != SQLITE_OK) return rc;
+  const std::vector<unsigned char>& bytes = *file->gathered;
   const bool commit_page = file->commit_frame_next && amount != kFrameHeaderBytes;
   file->commit_frame_next = is_commit_frame_header(buf, amount, offset);
   if (commit_page || bytes.size() >= kMaxGathered) return flush(f);
