@@ -32,39 +32,33 @@ std::string_view text_column(sqlite3_stmt* stmt, int column) {
 
 // A batch read from the outbox, encoded for the wire. Its stamps for `fresh` rows exist only in
 // memory until persist_stamps() commits them; a batch is sent only after that.
-struct OutboxRelay::Batch {
+// Consecutive outbox rows, oldest first: a batch, an acknowledgement held, a push on the wire.
+struct OutboxRelay::Range {
   std::int64_t first = 0;
   std::int64_t last = 0;
   std::int64_t count = 0;
+
+  // This range and `next`, which starts right after it.
+  Range joined(const Range& next) const { return Range{first, next.last, count + next.count}; }
+};
+
+struct OutboxRelay::Batch : Range {
   std::vector<std::pair<std::int64_t, std::int64_t>> fresh{};  // (mutation_id, stamp as stored)
   std::uint64_t hlc_base = 0;  // the saved clock the fresh stamps continue from
   std::uint64_t hlc_last = 0;  // the clock after them
   PreparedBody body{};
 };
 
-// Consecutive outbox rows on the wire, oldest first.
-struct OutboxRelay::Range {
-  std::int64_t first = 0;
-  std::int64_t last = 0;
-  std::int64_t count = 0;
-};
-
 // Rows the hub acknowledged whose acknowledgement the replica does not hold yet: it is committed
 // while the hub applies the next batch (or by settle()). Lost in a crash, it costs a resend, which
 // the hub answers with DUPLICATE.
-struct OutboxRelay::Held {
-  std::int64_t first = 0;
-  std::int64_t last = 0;
-  std::int64_t count = 0;
+struct OutboxRelay::Held : Range {
   std::int64_t acked_at_ms = 0;
 };
 
 // A push on the wire: its batch's rows and the worker thread posting it. wait() joins the worker;
 // so does the destructor, so no thread outlives the relay. The worker holds only the channel.
-struct OutboxRelay::Flight {
-  std::int64_t first = 0;
-  std::int64_t last = 0;
-  std::int64_t count = 0;
+struct OutboxRelay::Flight : Range {
   bool early = false;           // sent while the batch before it was in flight (see the header)
   std::future<void> started{};  // ready once the worker runs (valid only with a worker)
   std::future<Result<HubReply>> reply{};
@@ -324,9 +318,7 @@ std::unique_ptr<OutboxRelay::Batch> OutboxRelay::overlap(const Range& sent) {
 // reads it again), and any other batch is posted inline.
 std::unique_ptr<OutboxRelay::Flight> OutboxRelay::launch(Batch& batch, bool early) {
   auto flight = std::make_unique<Flight>();
-  flight->first = batch.first;
-  flight->last = batch.last;
-  flight->count = batch.count;
+  static_cast<Range&>(*flight) = batch;
   flight->early = early;
   HubChannel& channel = channel_;
   auto task = std::make_shared<std::packaged_task<Result<HubReply>()>>(
@@ -468,12 +460,12 @@ Result<std::optional<PushReport>> OutboxRelay::exchange(std::unique_ptr<Flight> 
     return launch(batch, true);
   };
   std::unique_ptr<Flight> early;
-  Range sent{flight->first, flight->last, flight->count};
+  Range sent = *flight;
   // The batch after this one was prepared by the last push (steady state of a drain): it leaves at
   // once, so the hub has it as soon as it is done with this one.
   if (std::unique_ptr<Batch> prepared = std::move(pipeline_->next); prepared && two) {
     early = send_early(*prepared);
-    if (early) sent = Range{flight->first, early->last, flight->count + early->count};
+    if (early) sent = flight->joined(*early);
   }
   // Meanwhile: the held acknowledgement and the batch after those on the wire, stamped and encoded.
   std::unique_ptr<Batch> ahead;
@@ -482,7 +474,7 @@ Result<std::optional<PushReport>> OutboxRelay::exchange(std::unique_ptr<Flight> 
     // The first push of a drain: that batch leaves now, and the one after it is prepared.
     early = send_early(*ahead);
     ahead.reset();
-    if (early) ahead = overlap(Range{flight->first, early->last, flight->count + early->count});
+    if (early) ahead = overlap(flight->joined(*early));
   }
   auto reply = flight->wait();
   // The reply as a whole acknowledgement of the batch, if it is one.
@@ -520,7 +512,7 @@ Result<std::optional<PushReport>> OutboxRelay::exchange(std::unique_ptr<Flight> 
   if (whole && (early || ahead) && !pipeline_->held) {
     tally(*result, report);
     report.acknowledged = flight->count;
-    pipeline_->held = Held{flight->first, flight->last, flight->count, unix_millis(clock_.now())};
+    pipeline_->held = Held{Range(*flight), unix_millis(clock_.now())};
     pipeline_->in_flight = std::move(early);
     pipeline_->next = std::move(ahead);
     return report;
