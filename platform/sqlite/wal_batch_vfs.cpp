@@ -43,6 +43,30 @@ struct CheckpointReads {
 thread_local CheckpointReads t_checkpoint_reads;
 thread_local bool t_gather_checkpoints = false;
 
+// On a thread that asked for it (ReadDatabaseAhead), database pages SQLite reads
+// from the file come through a 64 KiB window: one read call for a run of neighbouring pages. Only
+// within one transaction: SQLite takes or releases a lock (xLock, xUnlock, xShmLock) around each,
+// and each of those drops the window. Within a transaction the database pages a connection reads
+// from the file are stable: a checkpoint (of any connection or process) only writes pages whose
+// newer version that connection reads from the WAL, never from the file. A write or truncation of
+// any database file by this process drops every window too (`g_database_writes`), for the
+// connection's own checkpoint and for anything that rule does not cover.
+struct DatabaseReads {
+  sqlite3_file* file = nullptr;  // the database file the window holds bytes of
+  std::int64_t writes = 0;       // g_database_writes when it was read
+  sqlite3_int64 start = 0;
+  std::vector<unsigned char> bytes;
+};
+thread_local bool t_read_database_ahead = false;
+thread_local DatabaseReads t_database_reads;
+std::atomic<std::int64_t> g_database_writes{0};
+std::atomic<std::int64_t> g_read_ahead_sqlite_reads{0};
+std::atomic<std::int64_t> g_read_ahead_os_reads{0};
+
+void drop_database_window() {
+  t_database_reads.file = nullptr;
+}
+
 sqlite3_vfs g_vfs{};
 sqlite3_vfs* g_real = nullptr;
 
@@ -79,6 +103,7 @@ int flush(sqlite3_file* f) {
                                  file->start + static_cast<sqlite3_int64>(done));
     ++(file->wal ? g_os_writes : g_checkpoint_os_writes);
   }
+  if (!file->wal) ++g_database_writes;
   bytes.clear();
   return rc;
 }
@@ -119,7 +144,9 @@ int x_write(sqlite3_file* f, const void* buf, int amount, sqlite3_int64 offset) 
   if (file->checkpointing) return checkpoint_write(f, buf, amount, offset);
   if (!file->wal) {
     if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-    return real_methods(f)->xWrite(real_of(f), buf, amount, offset);
+    const int rc = real_methods(f)->xWrite(real_of(f), buf, amount, offset);
+    if (file->main_db) ++g_database_writes;
+    return rc;
   }
   ++g_sqlite_writes;
   if (const int rc = gather(f, buf, amount, offset); rc != SQLITE_OK) return rc;
@@ -138,8 +165,37 @@ int x_close(sqlite3_file* f) {
   const int rc = real_methods(f)->xClose(real_of(f));
   return flushed != SQLITE_OK ? flushed : rc;
 }
+// A database page read through this thread's window (see DatabaseReads).
+int read_database_ahead(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) {
+  DatabaseReads& window = t_database_reads;
+  ++g_read_ahead_sqlite_reads;
+  const std::int64_t writes = g_database_writes.load();
+  const auto held = static_cast<sqlite3_int64>(window.bytes.size());
+  if (window.file != f || window.writes != writes || offset < window.start ||
+      offset + amount > window.start + held) {
+    window.file = nullptr;
+    window.bytes.resize(kMaxWrite);
+    ++g_read_ahead_os_reads;
+    const int rc =
+        real_methods(f)->xRead(real_of(f), window.bytes.data(), static_cast<int>(kMaxWrite), offset);
+    if (rc != SQLITE_OK) {  // a short read near the end of the file included: read just what was asked
+      window.bytes.clear();
+      return real_methods(f)->xRead(real_of(f), buf, amount, offset);
+    }
+    window.file = f;
+    window.writes = writes;
+    window.start = offset;
+  }
+  std::memcpy(buf, window.bytes.data() + (offset - window.start), static_cast<std::size_t>(amount));
+  return SQLITE_OK;
+}
+
 int x_read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) {
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  if (t_read_database_ahead && file_of(f)->main_db && !file_of(f)->checkpointing && amount > 0 &&
+      static_cast<std::size_t>(amount) <= kMaxWrite) {
+    return read_database_ahead(f, buf, amount, offset);
+  }
   CheckpointReads& window = t_checkpoint_reads;
   if (!window.active || !file_of(f)->wal || amount <= 0 || static_cast<std::size_t>(amount) > kMaxWrite)
     return real_methods(f)->xRead(real_of(f), buf, amount, offset);
@@ -163,7 +219,22 @@ int x_read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) {
 }
 int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real_methods(f)->xTruncate(real_of(f), size);
+  const int rc = real_methods(f)->xTruncate(real_of(f), size);
+  if (file_of(f)->main_db) ++g_database_writes;
+  return rc;
+}
+// Transactions begin and end with these: each drops this thread's database window.
+int x_lock(sqlite3_file* f, int level) {
+  drop_database_window();
+  return real_methods(f)->xLock(real_of(f), level);
+}
+int x_unlock(sqlite3_file* f, int level) {
+  drop_database_window();
+  return real_methods(f)->xUnlock(real_of(f), level);
+}
+int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
+  drop_database_window();
+  return real_methods(f)->xShmLock(real_of(f), offset, n, flags);
 }
 int x_sync(sqlite3_file* f, int flags) {
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
@@ -211,6 +282,9 @@ sqlite3_io_methods batching_methods(int version) {
   m.xSync = x_sync;
   m.xFileSize = x_file_size;
   m.xFileControl = x_file_control;
+  m.xLock = x_lock;
+  m.xUnlock = x_unlock;
+  if (version >= 2) m.xShmLock = x_shm_lock;
   return m;
 }
 const sqlite3_io_methods kMethodsV1 = batching_methods(1);
@@ -259,13 +333,24 @@ void gather_checkpoints_on_this_thread(bool on) {
   t_gather_checkpoints = on;
 }
 
+void read_database_ahead_on_this_thread(bool on) {
+  t_read_database_ahead = on;
+  if (!on) t_database_reads = DatabaseReads{};  // its 64 KiB back
+}
+
+bool reading_database_ahead_on_this_thread() {
+  return t_read_database_ahead;
+}
+
 WalBatchStats wal_batch_stats() {
   return WalBatchStats{g_sqlite_writes.load(),
                        g_os_writes.load(),
                        g_checkpoint_sqlite_writes.load(),
                        g_checkpoint_os_writes.load(),
                        g_checkpoint_sqlite_reads.load(),
-                       g_checkpoint_os_reads.load()};
+                       g_checkpoint_os_reads.load(),
+                       g_read_ahead_sqlite_reads.load(),
+                       g_read_ahead_os_reads.load()};
 }
 
 }  // namespace storeedge::sqlite

@@ -25,7 +25,15 @@
 // frames again. The WAL frames a checkpoint reads come through a 64 KiB read-ahead window on its
 // thread, dropped when it ends (the frames it copies cannot change meanwhile; bytes past them can).
 // A till's daemon does not ask: there a full disk must fail the checkpoint, not stop the process.
-// Journals and shared memory pass straight through.
+//
+// On a thread that asked for it (ReadDatabaseAhead: a till's outbox relay while it reads a batch in
+// mutation order, mostly neighbouring pages that a drained queue no longer has in any cache), the
+// database pages a transaction reads from the file come
+// through a 64 KiB read-ahead window, so neighbouring pages cost one read call instead of one each.
+// The window lives for one transaction at most (any lock call drops it): within a transaction the
+// pages a connection reads from the database file do not change, since a checkpoint only copies
+// pages whose newer version that connection reads from the WAL. Any write or truncation of a
+// database file by this process drops it as well. Journals and shared memory pass straight through.
 #include <cstdint>
 
 namespace storeedge::sqlite {
@@ -37,6 +45,26 @@ const char* wal_batch_vfs_name();
 // or do not (off, the default).
 void gather_checkpoints_on_this_thread(bool on);
 
+// Transactions run on the calling thread from now on read database pages through a read-ahead
+// window (on) or one page per call (off, the default). Not for random reads (an index lookup
+// would read 64 KiB for each page it needs).
+void read_database_ahead_on_this_thread(bool on);
+bool reading_database_ahead_on_this_thread();
+
+// read_database_ahead_on_this_thread(on) for a scope; then back to what it was.
+class ReadDatabaseAhead {
+ public:
+  explicit ReadDatabaseAhead(bool on = true) : previous_(reading_database_ahead_on_this_thread()) {
+    read_database_ahead_on_this_thread(on);
+  }
+  ~ReadDatabaseAhead() { read_database_ahead_on_this_thread(previous_); }
+  ReadDatabaseAhead(const ReadDatabaseAhead&) = delete;
+  ReadDatabaseAhead& operator=(const ReadDatabaseAhead&) = delete;
+
+ private:
+  bool previous_;
+};
+
 // Counters across all connections, for tests and benchmarks.
 struct WalBatchStats {
   std::int64_t sqlite_writes = 0;             // write calls SQLite made on WAL files
@@ -45,6 +73,8 @@ struct WalBatchStats {
   std::int64_t checkpoint_os_writes = 0;      // write calls this VFS made for them
   std::int64_t checkpoint_sqlite_reads = 0;   // WAL frame reads checkpoints asked for
   std::int64_t checkpoint_os_reads = 0;       // read calls this VFS made for them
+  std::int64_t read_ahead_sqlite_reads = 0;   // database page reads on read-ahead threads
+  std::int64_t read_ahead_os_reads = 0;       // read calls this VFS made for them
 };
 WalBatchStats wal_batch_stats();
 

@@ -13,6 +13,7 @@
 #include "edge/store/journal.hpp"
 
 #include "platform/sqlite/transaction.hpp"
+#include "platform/sqlite/wal_batch_vfs.hpp"
 #include "sync/client/relay_pipeline.hpp"
 #include "sync/client/sync_state.hpp"
 #include "sync/proto/hlc.hpp"
@@ -68,6 +69,9 @@ Result<OutboxRelay::Batch> OutboxRelay::read_batch(std::int64_t after) {
   request.Clear();
   request.set_protocol_version(proto::kProtocolVersion);
   request.set_node_id(replica_.node_id());
+  // The rows of a queue are neighbours in the file (written in mutation order), and a queue drained
+  // after an outage is in no cache: 64 KiB per read call instead of a 1 KiB page.
+  const sqlite::ReadDatabaseAhead reading_ahead(options_.read_ahead);
   auto stmt = db.cached(
       "SELECT o.mutation_id, o.kind, o.entity_id, p.payload, o.created_at_ms, o.hlc FROM outbox o "
       "LEFT JOIN outbox_payload p ON p.mutation_id = o.mutation_id "

@@ -99,6 +99,9 @@ struct RelayOptions {
   // the current one is in flight (see above); 1: it waits for the current batch's reply. Other values
   // make push_once() fail with Errc::invalid_argument.
   int pushes_in_flight = 2;
+  // A batch's outbox rows and payloads are read through the VFS's read-ahead window
+  // (platform/sqlite/wal_batch_vfs.hpp): neighbouring pages, one read call per 64 KiB.
+  bool read_ahead = true;
 };
 
 struct PushReport {

@@ -13,7 +13,7 @@
 // and checks that hub.db holds exactly N orders of this node, each once.
 //
 //   drain_bench [--orders N] [--batch ROWS] [--gzip LEVEL] [--in-flight 1|2] [--pairs K]
-//               [--split-cpus 0|1] [--link-delay-ms MS]
+//               [--split-cpus 0|1] [--link-delay-ms MS] [--read-ahead 0|1]
 // --in-flight sets RelayOptions::pushes_in_flight (default: the relay's, 2). --pairs K queues once
 // and drains copies of that queue 2K times, alternating 2 and 1 pushes in flight (and which goes
 // first), each into a fresh storehub, and prints the median, min and max of each
@@ -22,7 +22,9 @@
 // --link-delay-ms MS holds every push reply MS ms in a proxy (tests/support/fault_proxy.hpp), as a
 // store's link to a central hub does.
 // Bodies go in zstd once the hub's first reply says it reads zstd, as the daemon's do; --gzip LEVEL
-// keeps them in gzip at that level, to compare.
+// keeps them in gzip at that level, to compare. The relay reads its batches through the VFS's
+// read-ahead window (RelayOptions::read_ahead); --read-ahead 0 reads one page per call, to compare
+// (edge_page_reads_per_order and edge_read_calls_per_order count what the window served).
 #include <sched.h>
 
 #include <algorithm>
@@ -34,6 +36,7 @@
 #include <string>
 
 #include "platform/sqlite/database.hpp"
+#include "platform/sqlite/wal_batch_vfs.hpp"
 #include "sync/client/curl/curl_transport.hpp"
 #include "sync/client/enrollment.hpp"
 #include "sync/client/hub_channel.hpp"
@@ -52,6 +55,7 @@ struct Args {
   std::size_t batch = sync::client::RelayOptions{}.max_batch;
   int gzip = sync::client::kDefaultGzipLevel;
   bool gzip_only = false;
+  bool read_ahead = true;  // the edge reads the outbox through the VFS's read-ahead window
   int in_flight = sync::client::RelayOptions{}.pushes_in_flight;
   int pairs = 0;            // > 0: alternate 2 and 1 pushes in flight this many times on copies of one queue
   bool split_cpus = false;  // the edge on CPU 0, storehub on CPU 1: as on two machines
@@ -88,6 +92,8 @@ struct Drain {
   std::int64_t edge_rss_kib = 0;
   std::int64_t hub_rss_kib = 0;
   std::int64_t connections = 0;
+  std::int64_t page_reads = 0;  // database pages the edge's drain read, and the read calls for them
+  std::int64_t read_calls = 0;
 };
 
 // Drains a copy of the queued replica `queued` into a fresh storehub in `dir`, with `in_flight`
@@ -138,12 +144,14 @@ Result<Drain> drain(const Args& args, sqlite::Database& queued, const std::strin
   sync::client::RelayOptions options;
   options.max_batch = args.batch;
   options.pushes_in_flight = in_flight;
+  options.read_ahead = args.read_ahead;
   sync::client::OutboxRelay relay(*replica, channel, clock, options);
 
   reset_peak_rss();
   Drain out;
   std::int64_t acknowledged = 0;
   int failures = 0;
+  const auto reads_start = sqlite::wal_batch_stats();
   const double edge_cpu_start = cpu_ms(getpid());
   const double hub_cpu_start = cpu_ms(hub.pid());
   const auto start = SteadyClock::now();
@@ -163,6 +171,9 @@ Result<Drain> drain(const Args& args, sqlite::Database& queued, const std::strin
   }
   out.seconds = ms_between(start, SteadyClock::now()) / 1000;
   out.edge_cpu_ms = cpu_ms(getpid()) - edge_cpu_start;
+  const auto reads = sqlite::wal_batch_stats();
+  out.page_reads = reads.read_ahead_sqlite_reads - reads_start.read_ahead_sqlite_reads;
+  out.read_calls = reads.read_ahead_os_reads - reads_start.read_ahead_os_reads;
   out.hub_cpu_ms = cpu_ms(hub.pid()) - hub_cpu_start;
   out.edge_rss_kib = peak_rss_kib(getpid());
   out.hub_rss_kib = peak_rss_kib(hub.pid());
@@ -201,6 +212,12 @@ void print_drain(const Args& args, const Drain& d, int in_flight, double bare) {
   const double per_order = 1000.0 / static_cast<double>(args.orders);
   print("edge_cpu_per_order", d.edge_cpu_ms * per_order, "us");
   print("hub_cpu_per_order", d.hub_cpu_ms * per_order, "us");
+  if (args.read_ahead) {
+    print("edge_page_reads_per_order", static_cast<double>(d.page_reads) / static_cast<double>(args.orders),
+          "count");
+    print("edge_read_calls_per_order", static_cast<double>(d.read_calls) / static_cast<double>(args.orders),
+          "count");
+  }
   print("edge_peak_rss", static_cast<double>(d.edge_rss_kib) / 1024, "MiB");
   print("hub_peak_rss", static_cast<double>(d.hub_rss_kib) / 1024, "MiB");
   print("bare_commit_p50", bare, "ms");
@@ -296,13 +313,15 @@ int main(int argc, char** argv) {
       args.pairs = std::atoi(argv[i + 1]);
     } else if (flag == "--in-flight") {
       args.in_flight = std::atoi(argv[i + 1]);
+    } else if (flag == "--read-ahead") {
+      args.read_ahead = std::atoi(argv[i + 1]) != 0;
     } else if (flag == "--gzip") {
       args.gzip = std::atoi(argv[i + 1]);
       args.gzip_only = true;
     } else {
       std::fprintf(stderr,
                    "usage: drain_bench [--orders N] [--batch ROWS] [--gzip LEVEL] [--in-flight 1|2] [--pairs "
-                   "K] [--split-cpus 0|1] [--link-delay-ms MS]\n");
+                   "K] [--split-cpus 0|1] [--link-delay-ms MS] [--read-ahead 0|1]\n");
       return 2;
     }
   }

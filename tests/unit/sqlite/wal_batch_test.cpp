@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 #include "platform/sqlite/transaction.hpp"
@@ -212,6 +214,91 @@ TEST(WalBatchVfs, CheckpointsGatherOnlyOnThreadsThatAskedForIt) {
   EXPECT_EQ(after.checkpoint_os_writes, before.checkpoint_os_writes);
   EXPECT_EQ(db.wal_pending_frames(), 0);
   EXPECT_EQ(count_rows(db, "t"), 50);
+}
+
+// Every row of t as hex, in id order, read by a fresh connection with a page cache too small to
+// keep the table, so each page comes from the file.
+std::string all_rows(const std::filesystem::path& path) {
+  Database db = open_db(path);
+  exec_or_throw(db, "PRAGMA cache_size = 8");
+  auto rows = db.query_one<std::string>("SELECT group_concat(id || ':' || hex(v), ',') FROM t");
+  if (!rows || !*rows) throw std::runtime_error("reading t failed");
+  return **rows;
+}
+
+// A table of 1 KiB pages whose 1.5 KiB rows sit on neighbouring pages of the database file (as the
+// outbox's payloads do on a till), checkpointed so the file holds them.
+void write_checkpointed_rows(const std::filesystem::path& path, int rows) {
+  OpenOptions small_pages;
+  small_pages.page_size = 1024;
+  Database db = open_db(path, small_pages);
+  exec_or_throw(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+  auto tx = Transaction::begin(db);
+  if (!tx) throw std::runtime_error("begin failed");
+  insert_blobs(db, rows, 1500);
+  if (!tx->commit()) throw std::runtime_error("commit failed");
+  exec_or_throw(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+// A till's relay reads a drained queue's rows from neighbouring pages: one read call per
+// 64 KiB instead of one per page, and exactly the rows a plain read gives.
+TEST(WalBatchVfs, ReadingAheadGetsNeighbouringPagesInOneCallAndTheSameRows) {
+  test::TempDir dir{"wal-batch"};
+  const auto path = dir / "db.sqlite";
+  write_checkpointed_rows(path, 400);
+  const WalBatchStats before = wal_batch_stats();
+  const std::string plain = all_rows(path);
+  const WalBatchStats between = wal_batch_stats();
+  EXPECT_EQ(between.read_ahead_sqlite_reads, before.read_ahead_sqlite_reads) << "read ahead unasked";
+  std::string ahead;
+  {
+    ReadDatabaseAhead reading;
+    ahead = all_rows(path);
+  }
+  const WalBatchStats after = wal_batch_stats();
+  EXPECT_EQ(ahead, plain);
+  EXPECT_EQ(std::count(plain.begin(), plain.end(), ','), 399);
+  const auto pages = after.read_ahead_sqlite_reads - between.read_ahead_sqlite_reads;
+  const auto calls = after.read_ahead_os_reads - between.read_ahead_os_reads;
+  EXPECT_GE(pages, 550) << "400 rows of 1.5 KiB on 1 KiB pages";
+  EXPECT_GT(calls, 0);
+  EXPECT_LE(calls, pages / 10) << pages << " pages took " << calls << " reads";
+}
+
+// Rows changed by another process, and copied into the database file by its checkpoint, between
+// two transactions of a connection reading ahead: the second transaction reads the new rows, never
+// what its window held from the first.
+TEST(WalBatchVfs, AReadAheadWindowNeverOutlivesItsTransaction) {
+  test::TempDir dir{"wal-batch"};
+  const auto path = dir / "db.sqlite";
+  write_checkpointed_rows(path, 200);
+  ReadDatabaseAhead reading;
+  Database db = open_db(path);
+  exec_or_throw(db, "PRAGMA cache_size = 8");
+  // The first rows' pages, through a window that also holds the pages after them.
+  auto first = db.query_one<std::int64_t>("SELECT count(*) FROM t WHERE id <= 20 AND v <> zeroblob(1500)");
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ(**first, 20);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // its own process: nothing it writes touches the parent's counters
+    read_database_ahead_on_this_thread(false);
+    auto other = Database::open(path);
+    if (!other) _exit(2);
+    if (!other->exec("UPDATE t SET v = zeroblob(1500) WHERE id <= 20")) _exit(3);
+    if (!other->exec("PRAGMA wal_checkpoint(TRUNCATE)")) _exit(4);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the other process failed: " << status;
+  auto stmt = db.prepare("SELECT sum(length(v)), sum(v = zeroblob(1500)) FROM t WHERE id <= 20");
+  ASSERT_TRUE(stmt);
+  auto row = stmt->step();
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ(stmt->get<std::int64_t>(0), 20 * 1500);
+  EXPECT_EQ(stmt->get<std::int64_t>(1), 20) << "rows read from before the other process wrote";
+  EXPECT_TRUE(db.integrity_check());
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The outbox relay against a real hub storage engine: every sale arrives exactly once through lost
 // replies, refused connections, 503s and corrupt replies; gaps and a hub behind the node are healed.
+#include "platform/sqlite/wal_batch_vfs.hpp"
 #include "tests/support/fault_vfs.hpp"
 #include "tests/unit/sync_client/sync_fixture.hpp"
 
@@ -55,6 +56,41 @@ TEST_F(RelayTest, SalesQueuedOfflineArriveExactlyOnceThroughLostRepliesAndRetrie
   EXPECT_EQ(hub_count("SELECT COUNT(*) FROM quarantine"), 0);
   EXPECT_EQ(hub_count("SELECT last_mutation_id FROM node WHERE node_id = '" + replica_->node_id() + "'"),
             200);
+}
+
+// A queue drained after an outage is in no cache: the relay reads its batches from the database file
+// through the read-ahead window (one read call for many neighbouring pages), and the sales arrive
+// exactly as without it.
+TEST_F(RelayTest, AQueueReadFromTheFileComesThroughTheReadAheadWindowAndArrivesOnce) {
+  const auto drain_cold = [&](bool read_ahead) {
+    // Every page in the database file and none in the connection's cache, as after hours offline.
+    ASSERT_TRUE(replica_->db().exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+    ASSERT_TRUE(replica_->db().exec("PRAGMA cache_size = 8"));
+    RelayOptions o = relay_options();
+    o.read_ahead = read_ahead;
+    auto r = relay(o);
+    int failures = 0;
+    drain(r, 50, failures);
+    EXPECT_EQ(failures, 0);
+  };
+  auto sold = make_sales(120);
+  const auto before = sqlite::wal_batch_stats();
+  drain_cold(false);
+  const auto between = sqlite::wal_batch_stats();
+  EXPECT_EQ(between.read_ahead_sqlite_reads, before.read_ahead_sqlite_reads) << "read ahead unasked";
+  EXPECT_EQ(pending(), 0);
+
+  sold.merge(make_sales(240));
+  drain_cold(true);
+  const auto after = sqlite::wal_batch_stats();
+  const auto pages = after.read_ahead_sqlite_reads - between.read_ahead_sqlite_reads;
+  const auto calls = after.read_ahead_os_reads - between.read_ahead_os_reads;
+  EXPECT_GE(pages, 240) << "240 sales' rows and payloads read from the file";
+  EXPECT_GT(calls, 0);
+  EXPECT_LE(calls * 4, pages) << pages << " pages took " << calls << " reads";
+  EXPECT_EQ(pending(), 0);
+  EXPECT_EQ(hub_order_ids(), sold);
+  EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), 360);
 }
 
 TEST_F(RelayTest, AHubCommitThatFailsAcknowledgesNothingAndTheResentBatchLandsOnce) {
