@@ -3,8 +3,11 @@
 // share one fdatasync, and a failed sync is never reported as durable.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdint>
 #include <fstream>
 #include <future>
 #include <mutex>
@@ -128,6 +131,39 @@ TEST(WalSyncer, CommitsMadeWhileASyncRunsShareTheNextOne) {
   for (int id = 1; id <= 4; ++id) EXPECT_EQ(seen[static_cast<std::size_t>(id - 1)], std::make_pair(id, true));
   EXPECT_EQ((*syncer)->syncs(), 2);
   EXPECT_EQ((*syncer)->commits(), 4u);
+}
+
+// Commits noted and waited for while the syncer thread syncs, with nothing ordering the two threads
+// (as in storehub under load; the tests above hand over at every step, so they never overlap): every
+// waiter is told exactly once that its commit is durable, and no fdatasync runs without a new commit
+// to cover. Under the tsan preset this is the unit test that catches unguarded state.
+TEST(WalSyncer, WaitersOfCommitsNotedDuringSyncsAreEachToldOnceAndDurable) {
+  test::TempDir dir{"group-commit"};
+  constexpr int kCommits = 2000;
+  Outcomes outcomes;  // outlives the syncer, whose last callbacks run when it closes
+  std::atomic<int> synced{0};
+  auto syncer = WalSyncer::start(make_wal(dir), [&](int) {
+    ++synced;
+    return 0;
+  });
+  ASSERT_TRUE(syncer) << syncer.error().what();
+  for (int id = 0; id < kCommits; ++id) {
+    (*syncer)->note_commit();
+    (*syncer)->when_durable(outcomes.waiter(id));
+  }
+  ASSERT_EQ(outcomes.wait_for(kCommits), static_cast<std::size_t>(kCommits));
+  EXPECT_EQ((*syncer)->commits(), static_cast<std::uint64_t>(kCommits));
+  const std::int64_t syncs = (*syncer)->syncs();
+  EXPECT_GE(syncs, 1);
+  EXPECT_LE(syncs, kCommits) << "a sync ran with no new commit to cover";
+  syncer->reset();
+  EXPECT_EQ(synced.load(), syncs);
+  std::vector<int> told(kCommits, 0);
+  for (const auto& [id, durable] : outcomes.snapshot()) {
+    EXPECT_TRUE(durable) << "waiter " << id;
+    ++told[static_cast<std::size_t>(id)];
+  }
+  EXPECT_EQ(std::count(told.begin(), told.end(), 1), kCommits) << "a waiter was told twice or never";
 }
 
 TEST(WalSyncer, WithNothingWaitingForTheDiskTheAnswerComesAtOnce) {
