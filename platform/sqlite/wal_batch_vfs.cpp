@@ -30,15 +30,25 @@ std::atomic<std::int64_t> g_checkpoint_os_writes{0};
 std::atomic<std::int64_t> g_checkpoint_sqlite_reads{0};
 std::atomic<std::int64_t> g_checkpoint_os_reads{0};
 
+// 64 KiB of one file read at once, from which the reads after it are served. When and for which
+// reads a window may be used is its owner's rule (CheckpointReads, DatabaseReads).
+struct ReadWindow {
+  sqlite3_file* file = nullptr;  // the file the window holds bytes of; none when null
+  sqlite3_int64 start = 0;
+  std::vector<unsigned char> bytes;
+
+  // Serves `amount` bytes at `offset` of `f`, first reading 64 KiB from `offset` when the window
+  // does not hold them (counted in `os_reads`).
+  int read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset, std::atomic<std::int64_t>& os_reads);
+};
+
 // While this thread runs a checkpoint (between CKPT_START and CKPT_DONE on its database file), the
 // WAL frames it reads come through a 64 KiB read-ahead window: it reads them in page order, which
 // within a commit is WAL order. The frames a checkpoint copies do not change while it runs (SQLite
 // reads them unguarded too); bytes past them may, so the window is dropped when the checkpoint ends.
 struct CheckpointReads {
   bool active = false;
-  sqlite3_file* wal = nullptr;  // the WAL file the window holds bytes of
-  sqlite3_int64 start = 0;
-  std::vector<unsigned char> bytes;
+  ReadWindow window;  // of the WAL file
 };
 thread_local CheckpointReads t_checkpoint_reads;
 thread_local bool t_gather_checkpoints = false;
@@ -52,10 +62,8 @@ thread_local bool t_gather_checkpoints = false;
 // any database file by this process drops every window too (`g_database_writes`), for the
 // connection's own checkpoint and for anything that rule does not cover.
 struct DatabaseReads {
-  sqlite3_file* file = nullptr;  // the database file the window holds bytes of
-  std::int64_t writes = 0;       // g_database_writes when it was read
-  sqlite3_int64 start = 0;
-  std::vector<unsigned char> bytes;
+  std::int64_t writes = 0;  // g_database_writes when the window was read
+  ReadWindow window;        // of the database file
 };
 thread_local bool t_read_database_ahead = false;
 thread_local DatabaseReads t_database_reads;
@@ -64,7 +72,7 @@ std::atomic<std::int64_t> g_read_ahead_sqlite_reads{0};
 std::atomic<std::int64_t> g_read_ahead_os_reads{0};
 
 void drop_database_window() {
-  t_database_reads.file = nullptr;
+  t_database_reads.window.file = nullptr;
 }
 
 sqlite3_vfs g_vfs{};
@@ -165,29 +173,35 @@ int x_close(sqlite3_file* f) {
   const int rc = real_methods(f)->xClose(real_of(f));
   return flushed != SQLITE_OK ? flushed : rc;
 }
-// A database page read through this thread's window (see DatabaseReads).
-int read_database_ahead(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) {
-  DatabaseReads& window = t_database_reads;
-  ++g_read_ahead_sqlite_reads;
-  const std::int64_t writes = g_database_writes.load();
-  const auto held = static_cast<sqlite3_int64>(window.bytes.size());
-  if (window.file != f || window.writes != writes || offset < window.start ||
-      offset + amount > window.start + held) {
-    window.file = nullptr;
-    window.bytes.resize(kMaxWrite);
-    ++g_read_ahead_os_reads;
-    const int rc =
-        real_methods(f)->xRead(real_of(f), window.bytes.data(), static_cast<int>(kMaxWrite), offset);
+int ReadWindow::read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset,
+                     std::atomic<std::int64_t>& os_reads) {
+  const auto held = static_cast<sqlite3_int64>(bytes.size());
+  if (file != f || offset < start || offset + amount > start + held) {
+    file = nullptr;
+    bytes.resize(kMaxWrite);
+    ++os_reads;
+    const int rc = real_methods(f)->xRead(real_of(f), bytes.data(), static_cast<int>(kMaxWrite), offset);
     if (rc != SQLITE_OK) {  // a short read near the end of the file included: read just what was asked
-      window.bytes.clear();
+      bytes.clear();
       return real_methods(f)->xRead(real_of(f), buf, amount, offset);
     }
-    window.file = f;
-    window.writes = writes;
-    window.start = offset;
+    file = f;
+    start = offset;
   }
-  std::memcpy(buf, window.bytes.data() + (offset - window.start), static_cast<std::size_t>(amount));
+  std::memcpy(buf, bytes.data() + (offset - start), static_cast<std::size_t>(amount));
   return SQLITE_OK;
+}
+
+// A database page read through this thread's window (see DatabaseReads).
+int read_database_ahead(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) {
+  DatabaseReads& reads = t_database_reads;
+  ++g_read_ahead_sqlite_reads;
+  const std::int64_t writes = g_database_writes.load();
+  if (reads.writes != writes) {
+    reads.window.file = nullptr;
+    reads.writes = writes;
+  }
+  return reads.window.read(f, buf, amount, offset, g_read_ahead_os_reads);
 }
 
 int x_read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) {
@@ -196,26 +210,11 @@ int x_read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) {
       static_cast<std::size_t>(amount) <= kMaxWrite) {
     return read_database_ahead(f, buf, amount, offset);
   }
-  CheckpointReads& window = t_checkpoint_reads;
-  if (!window.active || !file_of(f)->wal || amount <= 0 || static_cast<std::size_t>(amount) > kMaxWrite)
+  CheckpointReads& checkpoint = t_checkpoint_reads;
+  if (!checkpoint.active || !file_of(f)->wal || amount <= 0 || static_cast<std::size_t>(amount) > kMaxWrite)
     return real_methods(f)->xRead(real_of(f), buf, amount, offset);
   ++g_checkpoint_sqlite_reads;
-  const auto held = static_cast<sqlite3_int64>(window.bytes.size());
-  if (window.wal != f || offset < window.start || offset + amount > window.start + held) {
-    window.wal = nullptr;
-    window.bytes.resize(kMaxWrite);
-    ++g_checkpoint_os_reads;
-    const int rc =
-        real_methods(f)->xRead(real_of(f), window.bytes.data(), static_cast<int>(kMaxWrite), offset);
-    if (rc != SQLITE_OK) {  // a short read near the end of the file included: read just what was asked
-      window.bytes.clear();
-      return real_methods(f)->xRead(real_of(f), buf, amount, offset);
-    }
-    window.wal = f;
-    window.start = offset;
-  }
-  std::memcpy(buf, window.bytes.data() + (offset - window.start), static_cast<std::size_t>(amount));
-  return SQLITE_OK;
+  return checkpoint.window.read(f, buf, amount, offset, g_checkpoint_os_reads);
 }
 int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
