@@ -69,6 +69,44 @@ class SyncTest : public store::testing::SalesTest {
   }
   std::int64_t pending() { return count("SELECT COUNT(*) FROM outbox WHERE acked_at_ms IS NULL"); }
 
+  static std::int64_t pending_in(store::Replica& replica) {
+    return replica.db()
+        .query_one<std::int64_t>("SELECT COUNT(*) FROM outbox WHERE acked_at_ms IS NULL")
+        .value()
+        .value_or(-1);
+  }
+  // After a drain from `replica`: every sale in `sold` is at the hub once, and no other order;
+  // nothing is pending and nothing quarantined.
+  void expect_arrived_once(store::Replica& replica, const std::set<std::string>& sold) {
+    EXPECT_EQ(pending_in(replica), 0);
+    EXPECT_EQ(hub_order_ids(), sold);
+    EXPECT_EQ(hub_count("SELECT COUNT(*) FROM hub_order"), static_cast<std::int64_t>(sold.size()));
+    EXPECT_EQ(hub_count("SELECT COUNT(*) FROM quarantine"), 0);
+  }
+
+  // What the hub answered a till restarted on a crashed replica: pushes until nothing is sent (at
+  // most `max_pushes`); a resend keeps its stamps, so none may report a rewind or a gap.
+  struct Resent {
+    std::int64_t applied = 0;
+    std::int64_t duplicate = 0;
+  };
+  static Resent drain_after_restart(OutboxRelay& relay, int max_pushes = 10) {
+    Resent out;
+    for (int i = 0; i < max_pushes; ++i) {
+      auto r = relay.push_once();
+      if (!r) {
+        ADD_FAILURE() << r.error().what();
+        return out;
+      }
+      EXPECT_FALSE(r->rewound) << "a resend carried another stamp";
+      EXPECT_FALSE(r->gap);
+      if (r->sent == 0) break;
+      out.duplicate += r->duplicate;
+      out.applied += r->applied;
+    }
+    return out;
+  }
+
   std::unique_ptr<hub::SqliteStorage> hub_;
   std::unique_ptr<proto::SigningKey> key_;
   std::unique_ptr<InProcessHub> hub_transport_;
