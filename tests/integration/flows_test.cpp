@@ -77,7 +77,7 @@ TEST_F(FlowsTest, Flow1_OrdersSoldWhileTheHubIsDownArriveOnceWithStockAndLoyalty
   EXPECT_EQ(delivery.at_hub, acknowledged.size()) << "nothing arrives that was not sold";
   // One unit of the SKU left the store per order, and each order's points are in the hub's ledger.
   EXPECT_EQ(**db->query_one<std::int64_t>(
-                "SELECT COALESCE(SUM(delta), 0) FROM stock_move WHERE store_code = '0042' AND sku = ? "
+                "SELECT COALESCE(SUM(delta), 0) FROM stock_journal WHERE store_code = '0042' AND sku = ? "
                 "AND order_id IS NOT NULL",
                 sku),
             -orders);

@@ -69,10 +69,16 @@ ORDER BY c.seq LIMIT ?8
 
 // The stock and store_orders streams are served from their rows (schema version 6): a store's own
 // rows from its position on, except those its node sent.
+// Single moves (ERP level settings, and every move written before hub schema version 10) and orders'
+// moves (order_stock, one row per order holding the positions up to last_seq), merged by position.
+// Every row holds at least one position past the cursor, so `budget + 1` rows are enough.
 constexpr std::string_view kStockQuery = R"sql(
-SELECT stream_seq, move_id, store_code, sku, delta, reason, order_id, created_at_ms FROM stock_move
+SELECT stream_seq, move_id, sku, delta, NULL, reason, order_id, created_at_ms FROM stock_move
 WHERE store_code = ?1 AND stream_seq > ?2 AND (origin_node IS NULL OR origin_node <> ?3)
-ORDER BY stream_seq LIMIT ?4
+UNION ALL
+SELECT last_seq, NULL, NULL, NULL, moves, reason, order_id, created_at_ms FROM order_stock
+WHERE store_code = ?1 AND last_seq > ?2 AND origin_node <> ?3
+ORDER BY 1 LIMIT ?4
 )sql";
 
 constexpr std::string_view kStoreOrdersQuery = R"sql(
@@ -82,42 +88,84 @@ WHERE store_code = ?1 AND stream_seq > ?2 AND (origin_node IS NULL OR origin_nod
 ORDER BY stream_seq LIMIT ?4
 )sql";
 
-std::string stock_move_document(const sqlite::Statement& r) {
+std::string stock_move_document(std::int64_t hub_move_id, std::string_view store_code, std::string_view sku,
+                                std::int64_t delta, std::string_view reason,
+                                const std::optional<std::string>& order_id, std::int64_t created_at_ms) {
   return json::serialize(json::object{{"type", "stock_move"},
-                                      {"hub_move_id", r.get<std::int64_t>(1)},
-                                      {"store_code", r.get<std::string>(2)},
-                                      {"sku", r.get<std::string>(3)},
-                                      {"delta", r.get<std::int64_t>(4)},
-                                      {"reason", r.get<std::string>(5)},
-                                      {"order_id", jsonr::opt(r.get<std::optional<std::string>>(6))},
-                                      {"created_at_ms", r.get<std::int64_t>(7)}});
+                                      {"hub_move_id", hub_move_id},
+                                      {"store_code", store_code},
+                                      {"sku", sku},
+                                      {"delta", delta},
+                                      {"reason", reason},
+                                      {"order_id", jsonr::opt(order_id)},
+                                      {"created_at_ms", created_at_ms}});
 }
 
-// The INSERT of `rows` stock moves (1 to kStockMovesPerStatement), built once. The moves of one
-// INSERT share their store, reason, node, order and time (parameters 1 to 5); each move has its SKU,
-// delta and stream position (6, 7, 8 for the first move, 9, 10, 11 for the second, ...). Binding
-// the shared values once instead of once per row halved the binds of an order.
-constexpr std::size_t kStockMovesPerStatement = 16;
-constexpr int kSharedStockMoveParameters = 5;
-const std::string& insert_stock_moves_sql(std::size_t rows) {
-  static const std::array<std::string, kStockMovesPerStatement> texts = [] {
-    std::array<std::string, kStockMovesPerStatement> out;
-    for (std::size_t n = 1; n <= out.size(); ++n) {
-      std::string& sql = out[n - 1];
-      sql =
-          "INSERT INTO stock_move (store_code, sku, delta, reason, origin_node, order_id, created_at_ms, "
-          "stream_seq) VALUES ";
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::string first = std::to_string(kSharedStockMoveParameters + 1 + 3 * static_cast<int>(i));
-        const std::string second = std::to_string(kSharedStockMoveParameters + 2 + 3 * static_cast<int>(i));
-        const std::string third = std::to_string(kSharedStockMoveParameters + 3 + 3 * static_cast<int>(i));
-        if (i != 0) sql += ',';
-        sql += "(?1, ?" + first + ", ?" + second + ", ?2, ?3, ?4, ?5, ?" + third + ")";
+// The changes one row of kStockQuery stands for, past `after`: a single move, or each move of an
+// order at its own position (the last at the row's position, the ones before it just below).
+Status stock_changes(const sqlite::Statement& r, std::string_view store_code, std::int64_t after,
+                     std::vector<Change>& out) {
+  const std::int64_t last = r.get<std::int64_t>(0);
+  const auto reason = r.get<std::string>(5);
+  const auto order_id = r.get<std::optional<std::string>>(6);
+  const std::int64_t at = r.get<std::int64_t>(7);
+  const auto moves_text = r.get<std::optional<std::string>>(4);
+  if (!moves_text) {
+    const std::int64_t id = r.get<std::int64_t>(1);
+    out.push_back({"stock", last, "move:" + std::to_string(id),
+                   stock_move_document(id, store_code, r.get<std::string>(2), r.get<std::int64_t>(3), reason,
+                                       order_id, at)});
+    return {};
+  }
+  const auto what = [&] {
+    return "stock moves of order " + order_id.value_or("?") + " at " + std::to_string(last);
+  };
+  boost::system::error_code ec;
+  const json::value moves = json::parse(*moves_text, ec);
+  if (ec || !moves.is_array() || moves.as_array().empty())
+    return fail(Errc::corrupt, what() + " are unreadable");
+  const json::array& list = moves.as_array();
+  const std::int64_t first = last - static_cast<std::int64_t>(list.size()) + 1;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::int64_t seq = first + static_cast<std::int64_t>(i);
+    if (seq <= after) continue;
+    const json::array* move = list[i].if_array();
+    if (move == nullptr || move->size() != 2 || !(*move)[0].is_string() || !(*move)[1].is_int64())
+      return fail(Errc::corrupt, what() + ": move " + std::to_string(i + 1) + " is unreadable");
+    out.push_back({"stock", seq, "move:" + std::to_string(seq),
+                   stock_move_document(seq, store_code, (*move)[0].get_string(), (*move)[1].get_int64(),
+                                       reason, order_id, at)});
+  }
+  return {};
+}
+
+// An order's moves as order_stock.moves stores them: [["sku",delta],...] in the order's order. Written
+// by hand: building a json::array of arrays took more than inserting the row.
+std::string order_stock_moves(const EdgeOrder& order) {
+  std::string out = "[";
+  for (const EdgeStockDelta& d : order.stock) {
+    if (out.size() > 1) out += ',';
+    out += "[\"";
+    for (const char c : d.sku) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (u < 0x20) {
+        static constexpr std::string_view kHex = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 0xfu];
+      } else {
+        out += c;
       }
     }
-    return out;
-  }();
-  return texts[rows - 1];
+    out += "\",";
+    out += std::to_string(d.delta);
+    out += ']';
+  }
+  out += ']';
+  return out;
 }
 
 struct StoreScope {
@@ -127,7 +175,7 @@ struct StoreScope {
 
 }  // namespace
 
-Result<std::int64_t> SqliteStorage::next_seq(std::string_view stream) {
+Result<std::int64_t> SqliteStorage::next_seq(std::string_view stream, std::int64_t count) {
   if (push_.active) {
     auto it = push_.next.find(stream);
     if (it == push_.next.end()) {
@@ -136,13 +184,13 @@ Result<std::int64_t> SqliteStorage::next_seq(std::string_view stream) {
         return fail(last.error().with_context("reading the position of stream " + std::string(stream)));
       it = push_.next.emplace(std::string(stream), last->value_or(0)).first;
     }
-    return ++it->second;
+    return it->second += count;
   }
-  // The stream's next sequence number, taken in one statement (the row exists after the first change).
+  // The stream's next sequence numbers, taken in one statement (the row exists after the first change).
   auto next = db_.query_one<std::int64_t>(
-      "INSERT INTO stream_seq (stream, last_seq) VALUES (?, 1) ON CONFLICT (stream) DO UPDATE "
-      "SET last_seq = last_seq + 1 RETURNING last_seq",
-      stream);
+      "INSERT INTO stream_seq (stream, last_seq) VALUES (?1, ?2) ON CONFLICT (stream) DO UPDATE "
+      "SET last_seq = last_seq + ?2 RETURNING last_seq",
+      stream, count);
   if (!next) return fail(next.error().with_context("advancing stream " + std::string(stream)));
   if (!*next) return fail(Errc::internal, "advancing stream " + std::string(stream) + ": no sequence number");
   return **next;
@@ -247,57 +295,45 @@ Status SqliteStorage::resurface_customer(std::string_view customer_id) {
   return {};
 }
 
-// A stock move is its own entry in the stock stream: the row carries its stream position, and pull
-// builds the change from it (no copy in change_log).
+// A stock move is its own entry in the stock stream: the row carries its stream position, which is
+// also its id (hub schema version 10), and pull builds the change from it (no copy in change_log).
 Result<std::int64_t> SqliteStorage::add_stock_move(std::string_view store_code, std::string_view sku,
                                                    std::int64_t delta, std::string_view reason,
                                                    std::optional<std::string> origin_node,
                                                    std::optional<std::string> order_id) {
   auto seq = next_seq("stock");
   if (!seq) return fail(seq.error());
-  if (auto s = sql::run(db_, insert_stock_moves_sql(1), "", store_code, reason, origin_node, order_id,
-                        now_ms(), sku, delta, *seq);
+  if (auto s =
+          sql::run(db_,
+                   "INSERT INTO stock_move (move_id, store_code, sku, delta, reason, origin_node, order_id, "
+                   "created_at_ms, stream_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?1)",
+                   "", *seq, store_code, sku, delta, reason, origin_node, order_id, now_ms());
       !s) {
     return fail(s.error().with_context("writing stock move of " + std::string(sku)));
   }
-  const std::int64_t id = db_.last_insert_rowid();
   if (auto s = count_stock(store_code, sku, delta); !s) return fail(s.error());
-  return id;
+  return *seq;
 }
 
-// An order's stock moves in as few statements as possible: one INSERT of up to 16 rows (a sold line
-// cost a statement of its own: binding, stepping and resetting it was most of the line's cost).
+// An order's stock moves are one order_stock row (a row and an index entry per sold line cost more
+// than the rest of the order): its moves take consecutive stream positions, the row is keyed by the
+// last.
 Status SqliteStorage::add_order_stock_moves(const EdgeOrder& order, std::string_view reason,
                                             std::string_view node_id) {
-  const std::int64_t at = now_ms();
-  const auto what = [&] { return "writing the stock moves of order " + order.order_id; };
-  for (std::size_t first = 0; first < order.stock.size(); first += kStockMovesPerStatement) {
-    const std::size_t n = std::min(kStockMovesPerStatement, order.stock.size() - first);
-    auto stmt = db_.cached(insert_stock_moves_sql(n));
-    if (!stmt) return fail(stmt.error().with_context(what()));
-    Status bound;
-    int index = 1;
-    const auto bind = [&](const auto& value) {
-      if (bound) bound = (*stmt)->bind_borrowed(index++, value);
-    };
-    bind(std::string_view(order.store_code));
-    bind(reason);
-    bind(node_id);
-    bind(std::string_view(order.order_id));
-    bind(at);
-    for (std::size_t i = first; i < first + n; ++i) {
-      const EdgeStockDelta& d = order.stock[i];
-      auto seq = next_seq("stock");
-      if (!seq) return fail(seq.error());
-      bind(std::string_view(d.sku));
-      bind(d.delta);
-      bind(*seq);
-    }
-    if (!bound) return fail(bound.error().with_context(what()));
-    if (auto r = (*stmt)->run(); !r) return fail(r.error().with_context(what()));
-    for (std::size_t i = first; i < first + n; ++i) {
-      if (auto l = count_stock(order.store_code, order.stock[i].sku, order.stock[i].delta); !l) return l;
-    }
+  if (order.stock.empty()) return {};
+  auto last = next_seq("stock", static_cast<std::int64_t>(order.stock.size()));
+  if (!last) return fail(last.error());
+  if (auto s =
+          sql::run(db_,
+                   "INSERT INTO order_stock (store_code, last_seq, moves, reason, origin_node, order_id, "
+                   "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   "writing the stock moves of order " + order.order_id, order.store_code, *last,
+                   order_stock_moves(order), reason, node_id, order.order_id, now_ms());
+      !s) {
+    return s;
+  }
+  for (const EdgeStockDelta& d : order.stock) {
+    if (auto l = count_stock(order.store_code, d.sku, d.delta); !l) return l;
   }
   return {};
 }
@@ -381,9 +417,8 @@ Result<PullResult> SqliteStorage::pull(const PullRequest& req) {
       q = sql::each(
           db_, kStockQuery, "pulling stream stock",
           [&](const sqlite::Statement& r) -> Status {
-            out.changes.push_back({"stock", r.get<std::int64_t>(0),
-                                   "move:" + std::to_string(r.get<std::int64_t>(1)), stock_move_document(r)});
-            return {};
+            if (static_cast<std::int64_t>(out.changes.size() - first) > budget) return {};
+            return stock_changes(r, req.store_code, *after, out.changes);
           },
           req.store_code, *after, req.node_id, budget + 1);
     } else if (stream == "store_orders") {

@@ -323,6 +323,37 @@ UPDATE hub_order SET status = CASE status WHEN 'ready_for_pickup' THEN 'packed' 
 // any size.
 constexpr std::string_view kNoTemporaryChecks = "";
 
+// Version 10: an order's stock moves are one row (`order_stock`) instead of a row and an index entry
+// per sold line (two B-tree inserts per line were the largest part of a pushed sale). Its moves hold
+// the consecutive stream positions up to `last_seq`, in the order of `moves` (a JSON array of [sku,
+// delta]); pull hands them out one change per move, as before. From this version a move's
+// hub_move_id is its stream position, for single moves (`stock_move.move_id`) too: the stream counter
+// is first advanced past every existing move id, so no id is handed out twice. `stock_journal` reads
+// every move of both tables, one row each, for reports and technicians.
+constexpr std::string_view kOrderStockRows = R"sql(
+CREATE TABLE order_stock (
+  store_code    TEXT    NOT NULL,
+  last_seq      INTEGER NOT NULL,
+  moves         TEXT    NOT NULL,
+  reason        TEXT    NOT NULL CHECK (reason = 'sale' OR reason = 'return'),
+  origin_node   TEXT    NOT NULL,
+  order_id      TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (store_code, last_seq)
+) STRICT, WITHOUT ROWID;
+INSERT INTO stream_seq (stream, last_seq) SELECT 'stock', COALESCE(MAX(move_id), 0) FROM stock_move WHERE 1
+  ON CONFLICT (stream) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq);
+CREATE VIEW stock_journal (move_id, store_code, sku, delta, reason, origin_node, order_id, created_at_ms,
+                           stream_seq) AS
+  SELECT move_id, store_code, sku, delta, reason, origin_node, order_id, created_at_ms, stream_seq
+  FROM stock_move
+  UNION ALL
+  SELECT o.last_seq - json_array_length(o.moves) + 1 + m.key, o.store_code, m.value ->> 0, m.value ->> 1,
+         o.reason, o.origin_node, o.order_id, o.created_at_ms,
+         o.last_seq - json_array_length(o.moves) + 1 + m.key
+  FROM order_stock o, json_each(o.moves) m;
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "hub identity", kHubIdentity},
     sqlite::Migration{2, "hub storage", kStorage},
@@ -334,6 +365,7 @@ constexpr std::array kMigrations = {
     sqlite::Migration{8, "ship-from-store states", kShipFromStoreStates},
     sqlite::Migration{9, "checks without temporary b-trees", kNoTemporaryChecks,
                       sqlite::expand_in_list_checks},
+    sqlite::Migration{10, "an order's stock moves in one row", kOrderStockRows},
 };
 
 }  // namespace

@@ -153,7 +153,8 @@ class SqliteStorage final : public HubStorage {
   // With `accumulate_stock` (a push batch without savepoints) stock moves add to their store's level
   // in memory, once per SKU at flush_push_batch; with savepoints each adds at once, since a rejected
   // mutation's rollback must take its deltas with it.
-  Result<std::int64_t> next_seq(std::string_view stream);
+  // `count` > 1 takes that many consecutive positions and returns the last.
+  Result<std::int64_t> next_seq(std::string_view stream, std::int64_t count = 1);
   // Gives back `seq`, the position next_seq just returned, when nothing took it (inside a push batch;
   // elsewhere the position stays skipped).
   void unuse_seq(std::string_view stream, std::int64_t seq);

@@ -16,6 +16,7 @@ std::vector<std::string> entities(const std::vector<Change>& changes) {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
 
 TEST_F(HubTest, EachStoreReceivesItsOwnPricesStockAndOrdersAndTheWholeCatalog) {
@@ -89,6 +90,64 @@ TEST_F(HubTest, CustomersGoToStoresOfTheirRegionOrWhereTheyBought) {
               ElementsAre("customer:c-north", "loyalty:le-1"));
   EXPECT_EQ(hub().set_offline_allowance({std::string(kSouth), "c-south", -1}).error().kind(),
             Errc::invalid_argument);
+}
+
+// An order's stock moves are one row at the hub (schema version 10) but reach the other tills as one
+// change each, at consecutive positions, in the order's order; a page may end inside an order and the
+// next resumes at the move after it. Every move's id is its position, so none is applied twice.
+TEST_F(HubTest, AnOrdersStockMovesReachTheOtherTillsOneChangeEachAcrossPages) {
+  ASSERT_TRUE(hub().set_stock_levels({{std::string(kNorth), "SKU-A", 10}}));
+  ASSERT_TRUE(hub().apply_push(
+      "node-n1",
+      {mutation("node-n1", 1, "order.completed",
+                sale("ord-1", kNorth, "node-n1", {{"SKU-A", -2}, {"SKU \"B\"", -1}, {"SKU-C", -3}}))}));
+  ASSERT_TRUE(hub().set_stock_levels({{std::string(kNorth), "SKU-C", 0}}));
+
+  std::vector<Change> all;
+  PullRequest req{std::string(kNorth), "node-n2", {{"stock", ""}}, 2};
+  for (int page = 0; page < 5; ++page) {
+    auto got = hub().pull(req);
+    ASSERT_TRUE(got) << got.error().what();
+    EXPECT_LE(got->changes.size(), 2u);
+    all.insert(all.end(), got->changes.begin(), got->changes.end());
+    req.cursors = got->cursors;
+    if (!got->more) break;
+  }
+  ASSERT_EQ(all.size(), 5u) << "the level setting, three sold lines and the level setting after them";
+  std::vector<std::pair<std::string, std::int64_t>> moves;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto d = doc(all[i]);
+    moves.emplace_back(std::string(d.at("sku").as_string()), d.at("delta").as_int64());
+    EXPECT_EQ(d.at("hub_move_id").as_int64(), all[i].seq) << "a move's id is its position";
+    EXPECT_EQ(all[i].entity, "move:" + std::to_string(all[i].seq));
+    if (i > 0) {
+      EXPECT_EQ(all[i].seq, all[i - 1].seq + 1);
+    }
+  }
+  EXPECT_THAT(moves, ElementsAre(std::pair<std::string, std::int64_t>{"SKU-A", 10},
+                                 std::pair<std::string, std::int64_t>{"SKU-A", -2},
+                                 std::pair<std::string, std::int64_t>{"SKU \"B\"", -1},
+                                 std::pair<std::string, std::int64_t>{"SKU-C", -3},
+                                 std::pair<std::string, std::int64_t>{"SKU-C", 3}));
+  EXPECT_EQ(doc(all[2]).at("order_id"), "ord-1");
+  EXPECT_EQ(doc(all[2]).at("reason"), "sale");
+  EXPECT_EQ(doc(all[2]).at("store_code").as_string(), kNorth);
+  EXPECT_THAT(pull_all(kNorth, "node-n1", "stock"), SizeIs(2))
+      << "the selling till gets only the level settings";
+
+  // Reports read every move, one row each, from stock_journal.
+  EXPECT_EQ(hub()
+                .db()
+                .query_one<std::int64_t>(
+                    "SELECT COUNT(*) FROM stock_journal WHERE order_id = 'ord-1' AND move_id = stream_seq")
+                ->value_or(-1),
+            3);
+  EXPECT_EQ(hub()
+                .db()
+                .query_one<std::int64_t>("SELECT SUM(delta) FROM stock_journal WHERE sku = 'SKU-C'")
+                ->value_or(-1),
+            0);
+  EXPECT_EQ(*hub().stock_level(kNorth, "SKU-A"), 8);
 }
 
 TEST_F(HubTest, CursorsResumeAfterTheLastChangeAndPageThroughLargeStreams) {
@@ -232,6 +291,41 @@ INSERT INTO stream_seq VALUES ('stock', 7), ('store_orders', 5);
   ASSERT_EQ(next->changes.size(), 1u);
   EXPECT_EQ(next->changes[0].seq, 8);
   EXPECT_EQ(boost::json::parse(next->changes[0].payload).as_object().at("delta"), 11);
+}
+
+// Version 10 keeps an order's moves in one row and makes every new move's id its stream position. The
+// upgrade first moves the stock counter past every existing move id (here the ids ran ahead of the
+// positions), so a new move never takes an id a store has already applied, and the old moves keep
+// theirs.
+TEST(HubUpgrade, MovesAfterTheVersion10UpgradeNeverReuseAnIdAStoreHasSeen) {
+  test::TempDir dir{"hub-upgrade-10"};
+  ManualClock clock;
+  {
+    auto db = sqlite::Database::open(dir / "hub.db");
+    ASSERT_TRUE(db) << db.error().what();
+    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(9)));
+    ASSERT_TRUE(db->exec(R"sql(
+INSERT INTO store VALUES ('0001', 'north', 'region');
+INSERT INTO stock_move (move_id, store_code, sku, delta, reason, origin_node, order_id, created_at_ms, stream_seq)
+VALUES (11, '0001', 'SKU-A', 10, 'hub', NULL, NULL, 100, 2),
+       (12, '0001', 'SKU-A', -1, 'sale', 'node-b', 'o-1', 200, 3);
+INSERT INTO stock_level VALUES ('0001', 'SKU-A', 9);
+INSERT INTO stream_seq VALUES ('stock', 3);
+)sql"));
+  }
+  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+  ASSERT_TRUE(hub) << hub.error().what();
+  ASSERT_TRUE((*hub)->apply_push(
+      "node-a", {HubTest::mutation("node-a", 1, "order.completed",
+                                   HubTest::sale("o-2", "0001", "node-a", {{"SKU-A", -2}, {"SKU-B", -1}}))}));
+  auto pulled = (*hub)->pull({"0001", "node-c", {{"stock", ""}}, 100});
+  ASSERT_TRUE(pulled) << pulled.error().what();
+  std::vector<std::int64_t> ids;
+  for (const Change& c : pulled->changes) ids.push_back(HubTest::doc(c).at("hub_move_id").as_int64());
+  EXPECT_THAT(ids, ElementsAre(11, 12, 13, 14)) << "old moves keep their ids; new ones come after them";
+  EXPECT_EQ(pulled->changes[2].seq, 13);
+  EXPECT_EQ(*(*hub)->stock_level("0001", "SKU-A"), 7);
+  EXPECT_EQ((*hub)->db().query_one<std::int64_t>("SELECT COUNT(*) FROM stock_journal")->value_or(-1), 4);
 }
 
 }  // namespace
