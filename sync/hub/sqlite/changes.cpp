@@ -323,14 +323,13 @@ Status SqliteStorage::add_order_stock_moves(const EdgeOrder& order, std::string_
   if (order.stock.empty()) return {};
   auto last = next_seq("stock", static_cast<std::int64_t>(order.stock.size()));
   if (!last) return fail(last.error());
-  if (auto s =
-          sql::run(db_,
-                   "INSERT INTO order_stock (store_code, last_seq, moves, reason, origin_node, order_id, "
-                   "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   "writing the stock moves of order " + order.order_id, order.store_code, *last,
-                   order_stock_moves(order), reason, node_id, order.order_id, now_ms());
+  if (auto s = sql::run(
+          db_,
+          "INSERT INTO order_stock (store_code, last_seq, moves, reason, origin_node, order_id, "
+          "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          "", order.store_code, *last, order_stock_moves(order), reason, node_id, order.order_id, now_ms());
       !s) {
-    return s;
+    return fail(s.error().with_context("writing the stock moves of order " + order.order_id));
   }
   for (const EdgeStockDelta& d : order.stock) {
     if (auto l = count_stock(order.store_code, d.sku, d.delta); !l) return l;

@@ -203,30 +203,30 @@ Result<std::optional<CustomerProfile>> SqliteStorage::find_customer(std::string_
 Result<bool> SqliteStorage::insert_loyalty(const LoyaltyEntry& e, std::optional<std::string> origin_node,
                                            std::optional<std::string> order_id) {
   if (auto s = validate_loyalty_entry(e); !s) return fail(s.error());
-  bool same = false;
-  bool exists = false;
-  auto s = sql::each(
-      db_, "SELECT customer_id, points, kind FROM loyalty_entry WHERE entry_id = ?", "reading loyalty entry",
-      [&](const sqlite::Statement& r) -> Status {
-        exists = true;
-        same = r.get<std::string>(0) == e.customer_id && r.get<std::int64_t>(1) == e.points &&
-               r.get<std::string>(2) == e.kind;
-        return {};
-      },
-      e.entry_id);
-  if (!s) return fail(s.error());
-  if (exists && same) return false;  // applied before: counts once
-  if (exists)
-    return fail(Errc::conflict, "loyalty entry " + e.entry_id + " is already recorded with other content");
   const std::int64_t at = now_ms();
+  // The INSERT finds an entry already recorded (one index probe instead of a SELECT before it).
   if (auto w =
           sql::run(db_,
                    "INSERT INTO loyalty_entry (entry_id, customer_id, points, kind, origin_node, order_id, "
-                   "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   "writing loyalty entry " + e.entry_id, e.entry_id, e.customer_id, e.points, e.kind,
-                   origin_node, order_id, at);
+                   "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id) DO NOTHING",
+                   "", e.entry_id, e.customer_id, e.points, e.kind, origin_node, order_id, at);
       !w) {
-    return fail(w.error());
+    return fail(w.error().with_context("writing loyalty entry " + e.entry_id));
+  }
+  if (db_.changes() == 0) {
+    bool same = false;
+    auto s = sql::each(
+        db_, "SELECT customer_id, points, kind FROM loyalty_entry WHERE entry_id = ?",
+        "reading loyalty entry",
+        [&](const sqlite::Statement& r) -> Status {
+          same = r.get<std::string>(0) == e.customer_id && r.get<std::int64_t>(1) == e.points &&
+                 r.get<std::string>(2) == e.kind;
+          return {};
+        },
+        e.entry_id);
+    if (!s) return fail(s.error());
+    if (same) return false;  // applied before: counts once
+    return fail(Errc::conflict, "loyalty entry " + e.entry_id + " is already recorded with other content");
   }
   const std::string payload = json::serialize(json::object{{"type", "loyalty_entry"},
                                                            {"entry_id", e.entry_id},

@@ -115,6 +115,15 @@ TEST_F(CustomerMergeTest, LoyaltyEntriesCountOnceWhereverTheyComeFrom) {
   ASSERT_TRUE(dup);
   EXPECT_EQ(dup->results[0].outcome, Outcome::applied);
   EXPECT_EQ(*hub().loyalty_balance("cust-ana"), 10);
+  // The same entry id with other points is not the same entry: refused, and the ledger keeps the first.
+  auto other = hub().apply_push(
+      "node-n2", {mutation("node-n2", 2, "loyalty.entry",
+                           R"({"entry_id":"le-1","customer_id":"cust-ana","points":99,"kind":"earn"})")});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->results[0].outcome, Outcome::rejected);
+  EXPECT_NE(other->results[0].reason.find("already recorded with other content"), std::string::npos)
+      << other->results[0].reason;
+  EXPECT_EQ(*hub().loyalty_balance("cust-ana"), 10);
 
   auto online = hub().add_loyalty_entry({"le-web-1", "cust-ana", 25, "earn"});
   ASSERT_TRUE(online);
