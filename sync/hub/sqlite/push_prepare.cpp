@@ -13,11 +13,17 @@ std::string mutation_digest(const IncomingMutation& m) {
   return digest;
 }
 
-PushPreparer::PushPreparer(const std::vector<IncomingMutation>& batch)
-    : batch_(batch), prepared_(batch.size()) {
+PushPreparer::PushPreparer(const std::vector<IncomingMutation>& batch, std::function<void()> before_work)
+    : batch_(batch),
+      prepared_(batch.size()),
+      state_(std::make_unique<std::atomic<std::uint8_t>[]>(batch.size())) {
+  for (std::size_t i = 0; i < batch.size(); ++i) state_[i].store(kFree, std::memory_order_relaxed);
   if (batch.size() < kMinThreaded) return;
   try {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this, before = std::move(before_work)] {
+      if (before) before();
+      run();
+    });
   } catch (const std::system_error&) {
     // No thread: get() prepares on the request thread.
   }
@@ -26,6 +32,12 @@ PushPreparer::PushPreparer(const std::vector<IncomingMutation>& batch)
 PushPreparer::~PushPreparer() {
   stop_.store(true, std::memory_order_relaxed);
   if (thread_.joinable()) thread_.join();
+}
+
+bool PushPreparer::claim(std::size_t i) {
+  std::uint8_t expected = kFree;
+  return state_[i].compare_exchange_strong(expected, kTaken, std::memory_order_acquire,
+                                           std::memory_order_relaxed);
 }
 
 void PushPreparer::prepare(std::size_t i) {
@@ -37,23 +49,24 @@ void PushPreparer::prepare(std::size_t i) {
 
 void PushPreparer::run() {
   for (std::size_t i = 0; i < batch_.size() && !stop_.load(std::memory_order_relaxed); ++i) {
+    if (!claim(i)) continue;  // the request thread took it
     prepare(i);
-    ready_.store(i + 1, std::memory_order_release);
-    ready_.notify_one();
+    by_worker_.fetch_add(1, std::memory_order_relaxed);
+    state_[i].store(kDone, std::memory_order_release);
+    state_[i].notify_one();
   }
 }
 
 const PreparedMutation& PushPreparer::get(std::size_t i) {
-  if (!thread_.joinable()) {
-    for (std::size_t next = ready_.load(std::memory_order_relaxed); next <= i; ++next) {
-      prepare(next);
-      ready_.store(next + 1, std::memory_order_relaxed);
-    }
+  if (claim(i)) {
+    prepare(i);
+    state_[i].store(kDone, std::memory_order_relaxed);
     return prepared_[i];
   }
-  for (std::size_t seen = ready_.load(std::memory_order_acquire); seen <= i;
-       seen = ready_.load(std::memory_order_acquire)) {
-    ready_.wait(seen, std::memory_order_acquire);
+  // Taken: prepared already, or being prepared by the worker right now.
+  for (std::uint8_t seen = state_[i].load(std::memory_order_acquire); seen != kDone;
+       seen = state_[i].load(std::memory_order_acquire)) {
+    state_[i].wait(seen, std::memory_order_acquire);
   }
   return prepared_[i];
 }

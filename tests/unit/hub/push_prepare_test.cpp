@@ -3,6 +3,7 @@
 // large batches and on the caller's for small ones.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,22 @@ TEST(PushPreparer, ALargeBatchIsPreparedOnAThreadExactlyAsTheRequestThreadWould)
   PushPreparer prepared(batch);
   EXPECT_TRUE(prepared.threaded());
   expect_as_computed_here(prepared, batch);
+}
+
+// A worker that has no core to run on (held back here) does not hold up the apply: the request
+// thread prepares every mutation the worker has not taken, with the same results, and the worker,
+// once it runs, finds nothing left to do.
+TEST(PushPreparer, TheRequestThreadPreparesWhatTheWorkerHasNotTakenInsteadOfWaiting) {
+  const auto batch = batch_of(300);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  {
+    PushPreparer prepared(batch, [released] { released.wait(); });
+    EXPECT_TRUE(prepared.threaded());
+    expect_as_computed_here(prepared, batch);
+    EXPECT_EQ(prepared.prepared_by_worker(), 0u);
+    release.set_value();
+  }
 }
 
 TEST(PushPreparer, ASmallBatchIsPreparedOnTheCallersThreadWithTheSameResults) {
