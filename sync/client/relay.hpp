@@ -72,6 +72,7 @@
 // push_once(), settle(), reconcile() or the destructor joins that one.
 #include <cstddef>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -153,6 +154,7 @@ class OutboxRelay {
   Result<std::unique_ptr<Batch>> take_prepared();
   Status write_held();
   std::unique_ptr<Batch> overlap(const Range& sent);
+  std::future<Result<PreparedBody>> encode_aside();
   std::unique_ptr<Flight> launch(Batch& batch, bool early);
   Result<std::unique_ptr<Flight>> take_in_flight();
   Result<std::optional<PushReport>> exchange(std::unique_ptr<Flight> flight, NextCall next);
