@@ -18,6 +18,8 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr std::size_t kShippedListed = 50;  // GET /api/v1/shipments?status=shipped
+
 json::value optional_json(const std::optional<std::string>& s) {
   return s ? json::value(*s) : json::value(nullptr);
 }
@@ -118,11 +120,29 @@ http::Response CheckoutApi::list_pickups(const http::Request&) {
   return json_response(200, json::object{{"pickups", std::move(out)}});
 }
 
-http::Response CheckoutApi::list_shipments(const http::Request&) {
-  auto shipments = store::open_shipments(replica_.db(), settings_.store_code);
-  if (!shipments) return error_response(shipments.error());
+// ?status=open (the default): still to pack or ship, oldest first. ?status=shipped: the 50 most
+// recently shipped, with the carrier's tracking reference, for a customer asking where their parcel is.
+http::Response CheckoutApi::list_shipments(const http::Request& req) {
+  const std::string status = query_param(req.target, "status").value_or("open");
   json::array out;
-  for (const auto& p : *shipments) out.push_back(pickup_json(p));
+  if (status == "open") {
+    auto shipments = store::open_shipments(replica_.db(), settings_.store_code);
+    if (!shipments) return error_response(shipments.error());
+    for (const auto& p : *shipments) out.push_back(pickup_json(p));
+  } else if (status == "shipped") {
+    auto shipped = store::shipped_orders(replica_.db(), settings_.store_code, kShippedListed);
+    if (!shipped) return error_response(shipped.error());
+    for (const auto& s : *shipped) {
+      json::object o = pickup_json(s.order);
+      o["tracking_reference"] = s.shipment ? json::value(s.shipment->tracking_reference) : nullptr;
+      o["carrier"] = s.shipment && s.shipment->carrier ? json::value(*s.shipment->carrier) : nullptr;
+      o["shipped_at_ms"] = s.shipped_at_ms ? json::value(*s.shipped_at_ms) : nullptr;
+      out.push_back(std::move(o));
+    }
+  } else {
+    return error_response(Error(Errc::invalid_argument,
+                                "status '" + status + "' is not open or shipped (GET /api/v1/shipments)"));
+  }
   return json_response(200, json::object{{"shipments", std::move(out)}});
 }
 

@@ -170,6 +170,10 @@ Result<Pickup> move_status(sqlite::Database& db, std::string_view store_code, st
   if (auto s = enqueue_mutation(db, now, {"order.status", p.order_id, json::serialize(payload)}); !s) {
     return fail(s.error().with_context(what));
   }
+  if (shipment) {
+    if (auto s = record_shipment(db, p.order_id, *shipment, now); !s)
+      return fail(s.error().with_context(what));
+  }
   if (auto s = tx->commit(); !s) return fail(s.error().with_context(what));
   p.status = std::string(to);
   return p;
@@ -199,6 +203,52 @@ Result<std::vector<Pickup>> open_online_orders(sqlite::Database& db, std::string
 }
 
 }  // namespace
+
+Status record_shipment(sqlite::Database& db, std::string_view order_id, const Shipment& shipment,
+                       std::int64_t shipped_at_ms) {
+  if (auto ok = check_shipment(shipment); !ok)
+    return fail(ok.error().with_context("recording the shipment of order " + std::string(order_id)));
+  auto stmt = db.cached(
+      "INSERT INTO shipment (order_id, tracking_reference, carrier, shipped_at_ms) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (order_id) DO UPDATE SET tracking_reference = excluded.tracking_reference, "
+      "carrier = excluded.carrier");
+  if (!stmt) return fail(stmt.error());
+  std::optional<std::string> carrier;
+  if (shipment.carrier && !shipment.carrier->empty()) carrier = *shipment.carrier;
+  if (auto s = (*stmt)->bind_all(order_id, shipment.tracking_reference, carrier, shipped_at_ms); !s) return s;
+  if (auto s = (*stmt)->run(); !s)
+    return fail(s.error().with_context("recording the shipment of order " + std::string(order_id)));
+  return {};
+}
+
+Result<std::vector<ShippedOrder>> shipped_orders(sqlite::Database& db, std::string_view store_code,
+                                                 std::size_t limit) {
+  auto stmt = db.cached(
+      "SELECT o.order_id, o.channel, o.status, o.customer_id, o.currency, o.total_cents, o.created_at_ms, "
+      "o.store_code, COALESCE(o.fulfilment, 'pickup'), s.tracking_reference, s.carrier, s.shipped_at_ms "
+      "FROM sales_order o LEFT JOIN shipment s ON s.order_id = o.order_id "
+      "WHERE o.channel IN ('web', 'app') AND o.store_code = ? AND o.fulfilment = 'ship_from_store' "
+      "AND o.status = 'collected' ORDER BY COALESCE(s.shipped_at_ms, o.created_at_ms) DESC, o.order_id "
+      "LIMIT ?");
+  if (!stmt) return fail(stmt.error());
+  if (auto s = (*stmt)->bind_all(store_code, static_cast<std::int64_t>(limit)); !s) return fail(s.error());
+  std::vector<ShippedOrder> out;
+  while (true) {
+    auto row = (*stmt)->step();
+    if (!row) return fail(row.error().with_context("listing the store's shipped orders"));
+    if (!*row) break;
+    ShippedOrder shipped{read_row(**stmt).pickup, std::nullopt, std::nullopt};
+    if (auto tracking = (*stmt)->get<std::optional<std::string>>(9)) {
+      shipped.shipment = Shipment{*tracking, (*stmt)->get<std::optional<std::string>>(10)};
+      shipped.shipped_at_ms = (*stmt)->get<std::int64_t>(11);
+    }
+    out.push_back(std::move(shipped));
+  }
+  for (auto& s : out) {
+    if (auto r = read_lines(db, s.order); !r) return fail(r.error());
+  }
+  return out;
+}
 
 std::string_view online_status(std::string_view fulfilment, std::string_view stored) {
   if (fulfilment != kShipment.fulfilment) return stored;

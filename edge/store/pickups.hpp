@@ -52,6 +52,15 @@ struct Shipment {
   std::optional<std::string> carrier{};  // at most 100 characters; empty means none
 };
 
+// A ship-from-store order that has left the store, with what it left with. `shipment` is empty only
+// for an order shipped before the till recorded shipments (replica schema 10) or reported shipped by
+// a hub that does not send the reference.
+struct ShippedOrder {
+  Pickup order{};
+  std::optional<Shipment> shipment{};
+  std::optional<std::int64_t> shipped_at_ms{};
+};
+
 // The status of an online order from its stored fulfilment and status (see the top of this file).
 [[nodiscard]] std::string_view online_status(std::string_view fulfilment, std::string_view stored);
 // The same as an SQL expression over sales_order's `fulfilment` and `status` columns.
@@ -95,5 +104,18 @@ inline constexpr std::string_view kOnlineStatusSql =
 [[nodiscard]] Result<Pickup> ship_shipment(sqlite::Database& db, std::string_view store_code,
                                            std::string_view order_id, const Shipment& shipment,
                                            std::string_view actor, const Clock& clock);
+
+// The store's shipped ship-from-store orders, most recently shipped first, at most `limit`, each with
+// the carrier's tracking reference and name where known: what staff need when a customer asks where
+// their parcel is.
+[[nodiscard]] Result<std::vector<ShippedOrder>> shipped_orders(sqlite::Database& db,
+                                                               std::string_view store_code,
+                                                               std::size_t limit);
+
+// Records (or corrects) what order `order_id` left the store with, inside the caller's transaction:
+// by ship_shipment, and by the puller for a shipped order the hub reports (another till shipped it).
+// invalid_argument, nothing written, for a reference or carrier ship_shipment would refuse.
+[[nodiscard]] Status record_shipment(sqlite::Database& db, std::string_view order_id,
+                                     const Shipment& shipment, std::int64_t shipped_at_ms);
 
 }  // namespace storeedge::store

@@ -375,6 +375,25 @@ ALTER TABLE outbox DROP COLUMN payload;
 // every row it wrote, ten of them for a five-line sale. Only the tables' definitions change.
 constexpr std::string_view kNoTemporaryChecks = "";
 
+// Version 10: what a ship-from-store order left the store with: the carrier's tracking reference and
+// name, recorded by the till that shipped it (ship_shipment) or received from the hub (the
+// store_orders document of a shipped order), so any till of the store can tell a customer where
+// their parcel is. Before this version the reference was only in the shipping till's audit entry.
+constexpr std::string_view kShipments = R"sql(
+CREATE TABLE shipment (
+  order_id           TEXT    PRIMARY KEY,
+  tracking_reference TEXT    NOT NULL CHECK (length(tracking_reference) BETWEEN 1 AND 100),
+  carrier            TEXT    CHECK (carrier IS NULL OR length(carrier) BETWEEN 1 AND 100),
+  shipped_at_ms      INTEGER NOT NULL
+) STRICT;
+INSERT INTO shipment (order_id, tracking_reference, carrier, shipped_at_ms)
+  SELECT subject, details ->> '$.tracking_reference', NULLIF(details ->> '$.carrier', ''), MAX(at_ms)
+  FROM audit_log
+  WHERE action = 'shipment.shipped' AND length(details ->> '$.tracking_reference') BETWEEN 1 AND 100
+    AND (details ->> '$.carrier' IS NULL OR length(details ->> '$.carrier') <= 100)
+  GROUP BY subject;
+)sql";
+
 constexpr std::array kMigrations = {
     sqlite::Migration{1, "node identity", kNodeIdentity},
     sqlite::Migration{2, "offline checkout", kCheckout},
@@ -386,6 +405,7 @@ constexpr std::array kMigrations = {
     sqlite::Migration{8, "outbox payloads apart", kOutboxPayload},
     sqlite::Migration{9, "checks without temporary b-trees", kNoTemporaryChecks,
                       sqlite::expand_in_list_checks},
+    sqlite::Migration{10, "shipments", kShipments},
 };
 
 }  // namespace

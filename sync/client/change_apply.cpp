@@ -9,6 +9,8 @@
 
 #include <boost/json.hpp>
 
+#include "edge/store/pickups.hpp"
+
 namespace storeedge::sync::client {
 namespace json = boost::json;
 namespace {
@@ -388,6 +390,14 @@ Result<ApplyOutcome> apply_order(sqlite::Database& db, const Doc& d) {
   }
   if (!*existed) {
     if (auto s = apply_order_lines(db, order_id, d.object()); !s) return fail(s.error());
+  }
+  // A shipped order carries what it left the store with (whichever till shipped it).
+  SE_TRY(tracking, d.opt_str("tracking_reference"));
+  if (tracking && fulfilment == "ship_from_store" && status == "collected") {
+    SE_TRY(carrier, d.opt_str("carrier"));
+    SE_TRY(updated, d.i64("updated_at_ms"));
+    if (auto s = store::record_shipment(db, order_id, store::Shipment{*tracking, carrier}, updated); !s)
+      return fail(s.error().with_context("order " + order_id));
   }
   return ApplyOutcome::applied;
 }

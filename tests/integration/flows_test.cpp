@@ -304,6 +304,16 @@ TEST_F(ChannelFlowsTest,
   EXPECT_EQ(shipped["tracking_reference"], "JD0146C2B");
   EXPECT_TRUE(
       edge_call(till, "GET", "/api/v1/shipments", {}, 200).object().at("shipments").as_array().empty());
+  // The customer calls the store: staff find the parcel's tracking reference among the shipped orders.
+  const auto sent = edge_call(till, "GET", "/api/v1/shipments?status=shipped", {}, 200).object();
+  ASSERT_EQ(sent.at("shipments").as_array().size(), 1u);
+  const auto& parcel = sent.at("shipments").as_array().at(0).as_object();
+  EXPECT_EQ(parcel.at("order_id"), "web-ship-c2b");
+  EXPECT_EQ(parcel.at("status"), "shipped");
+  EXPECT_EQ(parcel.at("tracking_reference"), "JD0146C2B");
+  EXPECT_EQ(parcel.at("carrier"), "DHL");
+  auto bad_filter = edge_call(till, "GET", "/api/v1/shipments?status=lost", {}, 422);
+  EXPECT_NE(json::serialize(bad_filter.body).find("not open or shipped"), std::string::npos);
 
   EXPECT_TRUE(eventually([&] { return hub_order_status("web-ship-c2b") == "shipped"; }, kSyncDeadline))
       << "the web shop reads " << hub_order_status("web-ship-c2b");

@@ -82,7 +82,8 @@ ORDER BY 1 LIMIT ?4
 )sql";
 
 constexpr std::string_view kStoreOrdersQuery = R"sql(
-SELECT stream_seq, order_id, base, status, fulfilment, needs_review, review_reason, updated_at_ms
+SELECT stream_seq, order_id, base, status, fulfilment, needs_review, review_reason, updated_at_ms,
+       tracking_reference, carrier
 FROM hub_order
 WHERE store_code = ?1 AND stream_seq > ?2 AND (origin_node IS NULL OR origin_node <> ?3)
 ORDER BY stream_seq LIMIT ?4
@@ -424,8 +425,10 @@ Result<PullResult> SqliteStorage::pull(const PullRequest& req) {
       q = sql::each(
           db_, kStoreOrdersQuery, "pulling stream store_orders",
           [&](const sqlite::Statement& r) -> Status {
-            auto doc = order_document(r.get<std::string>(2), r.get<std::string>(3), r.get<std::string>(4),
-                                      r.get<bool>(5), r.get<std::string>(6), r.get<std::int64_t>(7));
+            auto doc =
+                order_document(r.get<std::string>(2), r.get<std::string>(3), r.get<std::string>(4),
+                               r.get<bool>(5), r.get<std::string>(6), r.get<std::int64_t>(7),
+                               r.get<std::optional<std::string>>(8), r.get<std::optional<std::string>>(9));
             if (!doc) return fail(doc.error().with_context("order " + r.get<std::string>(1)));
             out.changes.push_back(
                 {"store_orders", r.get<std::int64_t>(0), "order:" + r.get<std::string>(1), std::move(*doc)});

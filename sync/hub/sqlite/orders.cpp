@@ -185,7 +185,9 @@ Result<OrderView> SqliteStorage::order_status(std::string_view order_id) {
 
 Result<std::string> order_document(std::string_view base, std::string_view status,
                                    std::string_view fulfilment, bool needs_review,
-                                   std::string_view review_reason, std::int64_t updated_at_ms) {
+                                   std::string_view review_reason, std::int64_t updated_at_ms,
+                                   const std::optional<std::string>& tracking_reference,
+                                   const std::optional<std::string>& carrier) {
   auto doc = jsonr::parse_object(base, "stored order");
   if (!doc) return fail(Error(Errc::corrupt, doc.error().message()));
   doc->emplace("type", "order");
@@ -202,6 +204,10 @@ Result<std::string> order_document(std::string_view base, std::string_view statu
   (*doc)["needs_review"] = needs_review;
   (*doc)["review_reason"] = review_reason;
   (*doc)["updated_at_ms"] = updated_at_ms;
+  if (tracking_reference) {
+    (*doc)["tracking_reference"] = *tracking_reference;
+    (*doc)["carrier"] = carrier ? json::value(*carrier) : json::value(nullptr);
+  }
   return json::serialize(*doc);
 }
 

@@ -25,10 +25,13 @@ namespace storeedge::sync::hub {
 std::span<const sqlite::Migration> hub_migrations();
 
 // An order's document in the store_orders stream: its stored base with the type and its current
-// status fields (docs/protocol.md, "Hub change payloads").
+// status fields (docs/protocol.md, "Hub change payloads"), and for a shipped order the carrier's
+// tracking reference and name, so every till of the store can answer where the parcel is.
 [[nodiscard]] Result<std::string> order_document(std::string_view base, std::string_view status,
                                                  std::string_view fulfilment, bool needs_review,
-                                                 std::string_view review_reason, std::int64_t updated_at_ms);
+                                                 std::string_view review_reason, std::int64_t updated_at_ms,
+                                                 const std::optional<std::string>& tracking_reference = {},
+                                                 const std::optional<std::string>& carrier = {});
 
 // A node restored from a backup older than this many of its mutations is compared the weaker way.
 inline constexpr std::int64_t kDefaultDigestsPerNode = 1'000'000;

@@ -69,6 +69,9 @@ TEST_F(ShipFromStoreTest, PackedThenShippedWithTheTrackingReferenceTheWebShopRea
   EXPECT_EQ(d["status"], "collected");
   EXPECT_EQ(d["channel_status"], "shipped");
   EXPECT_EQ(d["fulfilment"], "ship_from_store");
+  // Every till of the store learns what the parcel left with, whichever till shipped it.
+  EXPECT_EQ(d["tracking_reference"], "JD014600003828");
+  EXPECT_EQ(d["carrier"], "DHL");
 }
 
 TEST_F(ShipFromStoreTest, OnlyAStoreShipsAndNotBeforePacking) {

@@ -59,6 +59,52 @@ TEST_F(FulfilmentTest, AShipFromStoreOrderIsNotHandedOverAtTheCounter) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM sales_order WHERE order_id = 'web-ship' AND status = 'pending'"), 1);
 }
 
+// A customer asks where their parcel is: the shipped orders list what each left the store with,
+// most recently shipped first, whether this till shipped it or another till did (the puller records
+// what the hub reports). A refused shipment records nothing.
+TEST_F(FulfilmentTest, ShippedOrdersAreListedWithTheirTrackingReferenceNewestFirst) {
+  online_order("web-ship-a", "ship_from_store", "ready_for_pickup", 1'000);
+  online_order("web-ship-b", "ship_from_store", "collected", 2'000);  // shipped at another till
+  online_order("web-ship-old", "ship_from_store", "collected", 500);  // shipped before schema 10
+  online_order("web-pick", "pickup", "collected", 3'000);
+
+  auto refused = ship_shipment(db(), "0042", "web-ship-a", Shipment{"", "DHL"}, "till-01", clock_);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), Errc::invalid_argument);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM shipment"), 0);
+
+  ASSERT_TRUE(record_shipment(db(), "web-ship-b", Shipment{"1Z999AA10123456784", std::nullopt}, 5'000));
+  auto shipped =
+      ship_shipment(db(), "0042", "web-ship-a", Shipment{"JD014600003828", "DHL"}, "till-01", clock_);
+  ASSERT_TRUE(shipped) << shipped.error().what();
+
+  auto list = shipped_orders(db(), "0042", 50);
+  ASSERT_TRUE(list) << list.error().what();
+  ASSERT_EQ(list->size(), 3u) << "the pickup is not a shipment";
+  const auto& newest = (*list)[0];
+  EXPECT_EQ(newest.order.order_id, "web-ship-a");
+  EXPECT_EQ(newest.order.status, "shipped");
+  ASSERT_TRUE(newest.shipment);
+  EXPECT_EQ(newest.shipment->tracking_reference, "JD014600003828");
+  EXPECT_EQ(newest.shipment->carrier, "DHL");
+  EXPECT_EQ((*list)[1].order.order_id, "web-ship-b");
+  ASSERT_TRUE((*list)[1].shipment);
+  EXPECT_EQ((*list)[1].shipment->tracking_reference, "1Z999AA10123456784");
+  EXPECT_FALSE((*list)[1].shipment->carrier);
+  EXPECT_EQ((*list)[1].shipped_at_ms, 5'000);
+  EXPECT_EQ((*list)[2].order.order_id, "web-ship-old");
+  EXPECT_FALSE((*list)[2].shipment) << "shipped before the till kept shipments";
+
+  auto limited = shipped_orders(db(), "0042", 1);
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->size(), 1u);
+  auto other_store = shipped_orders(db(), "0099", 50);
+  ASSERT_TRUE(other_store);
+  EXPECT_TRUE(other_store->empty());
+  EXPECT_FALSE(record_shipment(db(), "web-ship-b", Shipment{std::string(101, 'x'), std::nullopt}, 6'000))
+      << "a reference over 100 characters";
+}
+
 TEST_F(FulfilmentTest, TheReplicaRefusesAnUnknownFulfilment) {
   EXPECT_FALSE(db().exec(
       "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, total_cents, "
@@ -93,6 +139,38 @@ TEST(FulfilmentMigration, OnlineOrdersAlreadyInAReplicaStayPickupsAndTheTillsOwn
   auto pickups = open_pickups(db, "0042");
   ASSERT_TRUE(pickups) << pickups.error().what();
   EXPECT_EQ(ids(pickups), std::vector<std::string>{"web-old"});
+}
+
+// Replica schema 10 keeps shipments in a table; a till upgraded from version 9 keeps the tracking
+// reference of each order it had shipped, from that shipment's audit entry.
+TEST(ShipmentMigration, OrdersShippedBeforeTheUpgradeKeepTheirTrackingReference) {
+  test::TempDir dir;
+  {
+    auto db = sqlite::Database::open(dir / "replica.db");
+    ASSERT_TRUE(db) << db.error().what();
+    ASSERT_TRUE(sqlite::migrate(*db, migrations().first(9)));
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, total_cents, "
+        "tax_cents, created_at_ms, fulfilment) VALUES ('web-s', 'sale', 'web', 'collected', '0042', 'EUR', "
+        "1, "
+        "0, 1, 'ship_from_store');"
+        "INSERT INTO audit_log (seq, at_ms, actor, action, subject, details, prev_hash, hash) VALUES "
+        "(1, 7000, 'till-01', 'shipment.packed', 'web-s', '{\"from\":\"pending\",\"to\":\"packed\"}', '', "
+        "'h1'), (2, 9000, 'till-01', 'shipment.shipped', 'web-s', "
+        "'{\"from\":\"packed\",\"to\":\"shipped\",\"tracking_reference\":\"JD0146\",\"carrier\":\"DHL\"}', "
+        "'h1', 'h2')"));
+  }
+  ManualClock clock;
+  clock.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
+  auto replica = Replica::open(dir / "replica.db", clock);
+  ASSERT_TRUE(replica) << replica.error().what();
+  auto list = shipped_orders(replica->db(), "0042", 50);
+  ASSERT_TRUE(list) << list.error().what();
+  ASSERT_EQ(list->size(), 1u);
+  ASSERT_TRUE((*list)[0].shipment);
+  EXPECT_EQ((*list)[0].shipment->tracking_reference, "JD0146");
+  EXPECT_EQ((*list)[0].shipment->carrier, "DHL");
+  EXPECT_EQ((*list)[0].shipped_at_ms, 9000);
 }
 
 }  // namespace

@@ -275,6 +275,44 @@ TEST_F(PullTest, AShipFromStoreOrderArrivesWithItsFulfilmentAndStaysOffThePickup
   EXPECT_EQ(shipments->front().order_id, placed->order_id);
 }
 
+// Another till of the store shipped the parcel: this till learns the tracking reference and carrier
+// from the hub, so it can tell the customer where the parcel is.
+TEST_F(PullTest, AnOrderShippedAtAnotherTillArrivesWithItsTrackingReference) {
+  hub::OnlineOrder order;
+  order.order_id = "web-ship-elsewhere";
+  order.fulfilment = hub::Fulfilment::ship_from_store;
+  order.store_code = "0001";
+  order.lines = {{"100002", 1, 1250}};
+  order.total_cents = 1250;
+  order.tax_cents = 217;
+  ASSERT_TRUE(hub_->place_online_order(order));
+  ASSERT_TRUE(hub_->set_online_order_status("web-ship-elsewhere", "packed"));
+  hub::IncomingMutation shipped;
+  shipped.node_id = "node-other-till";
+  shipped.mutation_id = 1;
+  shipped.schema_version = 4;
+  shipped.kind = "order.status";
+  shipped.payload =
+      R"({"order_id":"web-ship-elsewhere","status":"shipped","at_ms":5,"tracking_reference":"JD0146X","carrier":"GLS"})";
+  auto pushed = hub_->apply_push("node-other-till", {shipped});
+  ASSERT_TRUE(pushed) << pushed.error().what();
+  ASSERT_EQ(pushed->results[0].outcome, hub::Outcome::applied) << pushed->results[0].reason;
+
+  auto report = puller().pull();
+  ASSERT_TRUE(report) << report.error().what();
+  auto list = store::shipped_orders(db(), "0001", 50);
+  ASSERT_TRUE(list) << list.error().what();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().order.order_id, "web-ship-elsewhere");
+  EXPECT_EQ(list->front().order.status, "shipped");
+  ASSERT_TRUE(list->front().shipment);
+  EXPECT_EQ(list->front().shipment->tracking_reference, "JD0146X");
+  EXPECT_EQ(list->front().shipment->carrier, "GLS");
+  auto open = store::open_shipments(db(), "0001");
+  ASSERT_TRUE(open);
+  EXPECT_TRUE(open->empty());
+}
+
 // The replica keeps a ship-from-store order's progress in the pickup words (edge/store/pickups.hpp):
 // the hub sends packed as ready_for_pickup, and a document in the hub's own words reads the same.
 TEST_F(PullTest, APackedShipFromStoreOrderArrivesInTheReplicasWordsAndListsAsPacked) {
