@@ -99,7 +99,8 @@ void SyncRunner::run() {
       if (report.push.rewound) {
         // The replica was restored from an older backup; its new mutations moved above the hub's.
         log::warn("outbox_renumbered", {{"renumbered", std::to_string(report.push.renumbered)},
-                                        {"hub_last_applied", std::to_string(report.push.hub_last_applied)}});
+                                        {"hub_last_applied", std::to_string(report.push.hub_last_applied)},
+                                        {"receipts_continue_after", report.push.receipts_continue_after}});
       }
       if (auto status = client.status()) snap.pending = status->pending_mutations;
     }

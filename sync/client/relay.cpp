@@ -466,8 +466,9 @@ Result<std::optional<PushReport>> OutboxRelay::exchange(std::unique_ptr<Flight> 
         return report;
       case proto::ErrorReply::EPOCH_CHANGED: report.epoch_changed = true; return report;
       case proto::ErrorReply::NODE_REWOUND:
-        if (auto s = renumber(static_cast<std::int64_t>(e.last_applied_mutation_id()),
-                              static_cast<std::int64_t>(e.rewound_mutation_id()), report);
+        if (auto s =
+                renumber(static_cast<std::int64_t>(e.last_applied_mutation_id()),
+                         static_cast<std::int64_t>(e.rewound_mutation_id()), e.last_receipt_number(), report);
             !s) {
           return fail(s.error().with_context(ctx));
         }

@@ -54,7 +54,9 @@
 //    NODE_REWOUND: this replica was restored from an older backup and minted ids the hub already
 //    holds with other content. In one transaction, the rows before the rewound id (same content as
 //    at the hub) are acknowledged and every row from it on is renumbered above the hub's watermark,
-//    in order, payload unchanged, and made pending; the next push sends them. Nothing is lost.
+//    in order, payload unchanged, and made pending; the next push sends them. Nothing is lost. In
+//    the same transaction the receipt series moves past the last receipt number the hub holds from
+//    this node, so sales from then on do not repeat the numbers of the sales lost with the replica.
 // Transport failures, 5xx and unreadable replies return Errc::unavailable with nothing changed;
 // the caller retries with backoff (SyncClient does).
 //
@@ -110,10 +112,11 @@ struct PushReport {
   std::int64_t applied = 0;
   std::int64_t duplicate = 0;
   std::int64_t rejected = 0;
-  std::int64_t acknowledged = 0;       // outbox rows this round acknowledges (written, or held)
-  std::int64_t reopened = 0;           // acknowledged rows made pending again (hub behind us)
-  std::int64_t renumbered = 0;         // rows moved above the hub's watermark (NODE_REWOUND)
-  std::int64_t hub_last_applied = -1;  // the hub's watermark for this node, when it said one
+  std::int64_t acknowledged = 0;          // outbox rows this round acknowledges (written, or held)
+  std::int64_t reopened = 0;              // acknowledged rows made pending again (hub behind us)
+  std::int64_t renumbered = 0;            // rows moved above the hub's watermark (NODE_REWOUND)
+  std::string receipts_continue_after{};  // NODE_REWOUND: the hub's last receipt number the series skipped to
+  std::int64_t hub_last_applied = -1;     // the hub's watermark for this node, when it said one
   bool gap = false;
   bool epoch_changed = false;
   bool rewound = false;          // the hub saw this node reuse mutation ids (restored from an older backup)
@@ -160,7 +163,9 @@ class OutboxRelay {
   Result<std::optional<PushReport>> exchange(std::unique_ptr<Flight> flight, NextCall next);
   Status acknowledge(const proto::PushResult& result, std::int64_t last_sent, PushReport& report);
   Status handle_gap(std::uint64_t last_applied, PushReport& report);
-  Status renumber(std::int64_t hub_last, std::int64_t rewound_id, PushReport& report);
+  Status renumber(std::int64_t hub_last, std::int64_t rewound_id, std::string_view hub_last_receipt,
+                  PushReport& report);
+  Status continue_receipts_after(std::string_view hub_last_receipt, PushReport& report);
   Status align_to_hub(std::int64_t hub_last, PushReport& report);
 
   store::Replica& replica_;

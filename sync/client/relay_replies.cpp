@@ -2,6 +2,7 @@
 // realigned to the hub's watermark (a gap, a hub restored from a backup) and rows renumbered above it
 // (this replica restored from a backup). Sending batches is in relay.cpp.
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <string>
 #include <utility>
@@ -160,7 +161,8 @@ Status OutboxRelay::align_to_hub(std::int64_t hub_last, PushReport& report) {
 // the rest above the watermark in their order, payload and HLC unchanged, pending; the audit log
 // and fiscal records do not name outbox ids, so nothing else changes. New mutations follow them
 // (enqueue_mutation takes MAX + 1).
-Status OutboxRelay::renumber(std::int64_t hub_last, std::int64_t rewound_id, PushReport& report) {
+Status OutboxRelay::renumber(std::int64_t hub_last, std::int64_t rewound_id,
+                             std::string_view hub_last_receipt, PushReport& report) {
   report.rewound = true;
   report.hub_last_applied = hub_last;
   if (rewound_id < 1 || rewound_id > hub_last) {
@@ -196,7 +198,34 @@ Status OutboxRelay::renumber(std::int64_t hub_last, std::int64_t rewound_id, Pus
       !s) {
     return fail(s.error().with_context("renumbering the outbox"));
   }
+  if (auto s = continue_receipts_after(hub_last_receipt, report); !s) return s;
   if (auto s = tx->commit(); !s) return fail(s.error().with_context("renumbering the outbox"));
+  return {};
+}
+
+// Inside renumber()'s transaction: the receipt series named by `hub_last_receipt`
+// ("STORE-DEVICE-NNNNNNNN", the highest the hub holds from this node's own sales, so a series this
+// node issued) continues after it, unless it is already past it. A number of another form moves
+// nothing.
+Status OutboxRelay::continue_receipts_after(std::string_view hub_last_receipt, PushReport& report) {
+  const std::size_t dash = hub_last_receipt.rfind('-');
+  if (hub_last_receipt.empty() || dash == std::string_view::npos || dash == 0) return {};
+  const std::string series(hub_last_receipt.substr(0, dash));
+  const std::string_view digits = hub_last_receipt.substr(dash + 1);
+  std::int64_t number = 0;
+  if (digits.empty() || digits.size() > 8 ||
+      std::from_chars(digits.data(), digits.data() + digits.size(), number).ptr !=
+          digits.data() + digits.size()) {
+    return {};
+  }
+  auto& db = replica_.db();
+  auto up = db.cached(
+      "INSERT INTO receipt_series (series, next_number) VALUES (?1, ?2) ON CONFLICT (series) DO UPDATE "
+      "SET next_number = excluded.next_number WHERE next_number < excluded.next_number");
+  if (!up) return fail(up.error());
+  if (auto s = (*up)->bind_all(series, number + 1); !s) return s;
+  if (auto s = (*up)->run(); !s) return fail(s.error().with_context("continuing receipt series " + series));
+  if (db.changes() > 0) report.receipts_continue_after = std::string(hub_last_receipt);
   return {};
 }
 

@@ -70,6 +70,8 @@ struct PushResult {
   std::int64_t last_applied_id = 0;           // the node's watermark after this push
   std::optional<std::int64_t> expected_id{};  // set when a gap stopped the batch
   std::optional<std::int64_t> rewound_id{};   // set when a reused id stopped the batch (Outcome::rewound)
+  // With rewound_id: the highest receipt number among the node's orders the hub holds (none: no sale).
+  std::optional<std::string> last_receipt_number{};
 };
 
 // ---- stores and nodes ----

@@ -48,7 +48,8 @@ std::uint64_t SyncService::wire_epoch() const {
 }
 
 SyncReply SyncService::error(int status, int code, const std::string& message, std::uint64_t last_applied,
-                             std::uint64_t rewound_id) const {
+                             std::uint64_t rewound_id,
+                             const std::optional<std::string>& last_receipt_number) const {
   proto::ErrorReply reply;
   reply.set_code(static_cast<proto::ErrorReply::Code>(code));
   reply.set_message(message);
@@ -56,6 +57,7 @@ SyncReply SyncService::error(int status, int code, const std::string& message, s
   reply.set_supported_max_version(proto::kProtocolVersion);
   reply.set_last_applied_mutation_id(last_applied);
   reply.set_rewound_mutation_id(rewound_id);
+  if (last_receipt_number) reply.set_last_receipt_number(*last_receipt_number);
   reply.set_hub_time_ms(unix_millis(clock_.now()));
   auto bytes = proto::encode(reply);
   return {status, bytes ? *bytes : std::string()};
@@ -170,7 +172,7 @@ SyncReply SyncService::push(const EnrolledNode& node, std::string_view body) {
                                {"mutation", std::to_string(*applied->rewound_id)},
                                {"last_applied", std::to_string(last)}});
     return error(409, proto::ErrorReply::NODE_REWOUND, why, last,
-                 static_cast<std::uint64_t>(*applied->rewound_id));
+                 static_cast<std::uint64_t>(*applied->rewound_id), applied->last_receipt_number);
   }
   if (res.results_size() == 0 && !batch.empty()) {
     if (applied->expected_id) {

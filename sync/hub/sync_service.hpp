@@ -5,6 +5,7 @@
 //
 // Not thread-safe: the hub's one I/O thread calls it.
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,7 +41,8 @@ class SyncService {
   Result<EnrolledNode> authenticate(std::string_view path, const std::map<std::string, std::string>& headers,
                                     std::string_view wire_body);
   SyncReply error(int status, int code, const std::string& message, std::uint64_t last_applied = 0,
-                  std::uint64_t rewound_id = 0) const;
+                  std::uint64_t rewound_id = 0,
+                  const std::optional<std::string>& last_receipt_number = std::nullopt) const;
 
   // The node's public key, parsed from its registered PEM once (parsing it took as long as applying
   // a few orders, on every push).

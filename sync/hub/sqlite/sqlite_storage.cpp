@@ -130,8 +130,22 @@ Result<PushResult> SqliteStorage::apply_push(std::string_view node_id,
   }
   if (!out.results.empty() && out.results.back().outcome == Outcome::gap)
     out.expected_id = out.last_applied_id + 1;
-  if (!out.results.empty() && out.results.back().outcome == Outcome::rewound)
+  if (!out.results.empty() && out.results.back().outcome == Outcome::rewound) {
     out.rewound_id = out.results.back().mutation_id;
+    // Rare (a till restored from a backup), so a scan of the node's store's orders is affordable.
+    auto store = db_.query_one<std::string>(
+        "SELECT store_code FROM node WHERE node_id = ? AND store_code IS NOT NULL", node_id);
+    if (!store) return fail(store.error());
+    auto last =
+        *store ? db_.query_one<std::string>(
+                     "SELECT MAX(base ->> '$.receipt_number') FROM hub_order "
+                     "WHERE store_code = ? AND origin_node = ?",
+                     **store, node_id)
+               : db_.query_one<std::string>(
+                     "SELECT MAX(base ->> '$.receipt_number') FROM hub_order WHERE origin_node = ?", node_id);
+    if (!last) return fail(last.error().with_context("reading the last receipt number of a rewound node"));
+    out.last_receipt_number = *last;
+  }
   return out;
 }
 
