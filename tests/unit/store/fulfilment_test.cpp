@@ -112,6 +112,12 @@ TEST_F(FulfilmentTest, TheReplicaRefusesAnUnknownFulfilment) {
       "1, 'drone')"));
 }
 
+// The replica in `dir`, opened (and so migrated to the latest version) as the daemon opens it.
+Result<Replica> reopen(const test::TempDir& dir, ManualClock& clock) {
+  clock.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
+  return Replica::open(dir / "replica.db", clock);
+}
+
 TEST(FulfilmentMigration, OnlineOrdersAlreadyInAReplicaStayPickupsAndTheTillsOwnSalesHaveNone) {
   test::TempDir dir;
   {
@@ -124,8 +130,7 @@ TEST(FulfilmentMigration, OnlineOrdersAlreadyInAReplicaStayPickupsAndTheTillsOwn
         "('pos-old', 'sale', 'pos', 'completed', '0042', 'EUR', 1, 0, 1)"));
   }
   ManualClock clock;
-  clock.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
-  auto replica = Replica::open(dir / "replica.db", clock);
+  auto replica = reopen(dir, clock);
   ASSERT_TRUE(replica) << replica.error().what();
   EXPECT_EQ(replica->schema_version(), latest_schema_version());
   auto& db = replica->db();
@@ -161,8 +166,7 @@ TEST(ShipmentMigration, OrdersShippedBeforeTheUpgradeKeepTheirTrackingReference)
         "'h1', 'h2')"));
   }
   ManualClock clock;
-  clock.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
-  auto replica = Replica::open(dir / "replica.db", clock);
+  auto replica = reopen(dir, clock);
   ASSERT_TRUE(replica) << replica.error().what();
   auto list = shipped_orders(replica->db(), "0042", 50);
   ASSERT_TRUE(list) << list.error().what();

@@ -62,6 +62,19 @@ class PullTest : public SyncTest {
     web_order_id_ = placed->order_id;
   }
 
+  // A ship-from-store order for store 0001, placed on the web shop and marked packed at the hub.
+  void place_packed_shipment(const std::string& order_id) {
+    hub::OnlineOrder order;
+    order.order_id = order_id;
+    order.fulfilment = hub::Fulfilment::ship_from_store;
+    order.store_code = "0001";
+    order.lines = {{"100002", 1, 1250}};
+    order.total_cents = 1250;
+    order.tax_cents = 217;
+    ASSERT_TRUE(hub_->place_online_order(order));
+    ASSERT_TRUE(hub_->set_online_order_status(order_id, "packed"));
+  }
+
   std::int64_t hub_stock(const std::string& sku) {
     return count("SELECT COALESCE(SUM(delta), 0) FROM stock_move WHERE reason = 'hub' AND sku = '" + sku +
                  "'");
@@ -278,15 +291,7 @@ TEST_F(PullTest, AShipFromStoreOrderArrivesWithItsFulfilmentAndStaysOffThePickup
 // Another till of the store shipped the parcel: this till learns the tracking reference and carrier
 // from the hub, so it can tell the customer where the parcel is.
 TEST_F(PullTest, AnOrderShippedAtAnotherTillArrivesWithItsTrackingReference) {
-  hub::OnlineOrder order;
-  order.order_id = "web-ship-elsewhere";
-  order.fulfilment = hub::Fulfilment::ship_from_store;
-  order.store_code = "0001";
-  order.lines = {{"100002", 1, 1250}};
-  order.total_cents = 1250;
-  order.tax_cents = 217;
-  ASSERT_TRUE(hub_->place_online_order(order));
-  ASSERT_TRUE(hub_->set_online_order_status("web-ship-elsewhere", "packed"));
+  place_packed_shipment("web-ship-elsewhere");
   hub::IncomingMutation shipped;
   shipped.node_id = "node-other-till";
   shipped.mutation_id = 1;
@@ -316,15 +321,7 @@ TEST_F(PullTest, AnOrderShippedAtAnotherTillArrivesWithItsTrackingReference) {
 // The replica keeps a ship-from-store order's progress in the pickup words (edge/store/pickups.hpp):
 // the hub sends packed as ready_for_pickup, and a document in the hub's own words reads the same.
 TEST_F(PullTest, APackedShipFromStoreOrderArrivesInTheReplicasWordsAndListsAsPacked) {
-  hub::OnlineOrder order;
-  order.order_id = "web-ship-packed";
-  order.fulfilment = hub::Fulfilment::ship_from_store;
-  order.store_code = "0001";
-  order.lines = {{"100002", 1, 1250}};
-  order.total_cents = 1250;
-  order.tax_cents = 217;
-  ASSERT_TRUE(hub_->place_online_order(order));
-  ASSERT_TRUE(hub_->set_online_order_status("web-ship-packed", "packed"));
+  place_packed_shipment("web-ship-packed");
   auto report = puller().pull();
   ASSERT_TRUE(report) << report.error().what();
   EXPECT_EQ(count("SELECT COUNT(*) FROM sales_order WHERE order_id = 'web-ship-packed' AND status = "
