@@ -112,6 +112,14 @@ TEST_F(FulfilmentTest, TheReplicaRefusesAnUnknownFulfilment) {
       "1, 'drone')"));
 }
 
+// A replica of schema `version` in `dir` holding what `sql` writes.
+void write_replica_of_version(const test::TempDir& dir, int version, const std::string& sql) {
+  auto db = sqlite::Database::open(dir / "replica.db");
+  ASSERT_TRUE(db) << db.error().what();
+  ASSERT_TRUE(sqlite::migrate(*db, migrations().first(static_cast<std::size_t>(version))));
+  ASSERT_TRUE(db->exec(sql));
+}
+
 // The replica in `dir`, opened (and so migrated to the latest version) as the daemon opens it.
 Result<Replica> reopen(const test::TempDir& dir, ManualClock& clock) {
   clock.set_wall(std::chrono::system_clock::time_point{std::chrono::milliseconds{1'700'000'000'000}});
@@ -120,15 +128,11 @@ Result<Replica> reopen(const test::TempDir& dir, ManualClock& clock) {
 
 TEST(FulfilmentMigration, OnlineOrdersAlreadyInAReplicaStayPickupsAndTheTillsOwnSalesHaveNone) {
   test::TempDir dir;
-  {
-    auto db = sqlite::Database::open(dir / "replica.db");
-    ASSERT_TRUE(db) << db.error().what();
-    ASSERT_TRUE(sqlite::migrate(*db, migrations().first(6)));  // a replica of the version before
-    ASSERT_TRUE(db->exec(
-        "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, total_cents, "
-        "tax_cents, created_at_ms) VALUES ('web-old', 'sale', 'web', 'pending', '0042', 'EUR', 1, 0, 1), "
-        "('pos-old', 'sale', 'pos', 'completed', '0042', 'EUR', 1, 0, 1)"));
-  }
+  write_replica_of_version(
+      dir, 6,  // the version before
+      "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, "
+      "total_cents, tax_cents, created_at_ms) VALUES ('web-old', 'sale', 'web', 'pending', "
+      "'0042', 'EUR', 1, 0, 1), ('pos-old', 'sale', 'pos', 'completed', '0042', 'EUR', 1, 0, 1)");
   ManualClock clock;
   auto replica = reopen(dir, clock);
   ASSERT_TRUE(replica) << replica.error().what();
@@ -150,21 +154,16 @@ TEST(FulfilmentMigration, OnlineOrdersAlreadyInAReplicaStayPickupsAndTheTillsOwn
 // reference of each order it had shipped, from that shipment's audit entry.
 TEST(ShipmentMigration, OrdersShippedBeforeTheUpgradeKeepTheirTrackingReference) {
   test::TempDir dir;
-  {
-    auto db = sqlite::Database::open(dir / "replica.db");
-    ASSERT_TRUE(db) << db.error().what();
-    ASSERT_TRUE(sqlite::migrate(*db, migrations().first(9)));
-    ASSERT_TRUE(db->exec(
-        "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, total_cents, "
-        "tax_cents, created_at_ms, fulfilment) VALUES ('web-s', 'sale', 'web', 'collected', '0042', 'EUR', "
-        "1, "
-        "0, 1, 'ship_from_store');"
-        "INSERT INTO audit_log (seq, at_ms, actor, action, subject, details, prev_hash, hash) VALUES "
-        "(1, 7000, 'till-01', 'shipment.packed', 'web-s', '{\"from\":\"pending\",\"to\":\"packed\"}', '', "
-        "'h1'), (2, 9000, 'till-01', 'shipment.shipped', 'web-s', "
-        "'{\"from\":\"packed\",\"to\":\"shipped\",\"tracking_reference\":\"JD0146\",\"carrier\":\"DHL\"}', "
-        "'h1', 'h2')"));
-  }
+  write_replica_of_version(
+      dir, 9,
+      "INSERT INTO sales_order (order_id, kind, channel, status, store_code, currency, total_cents, "
+      "tax_cents, created_at_ms, fulfilment) VALUES "
+      "('web-s', 'sale', 'web', 'collected', '0042', 'EUR', 1, 0, 1, 'ship_from_store');"
+      "INSERT INTO audit_log (seq, at_ms, actor, action, subject, details, prev_hash, hash) VALUES "
+      "(1, 7000, 'till-01', 'shipment.packed', 'web-s', '{\"from\":\"pending\",\"to\":\"packed\"}', '', "
+      "'h1'), (2, 9000, 'till-01', 'shipment.shipped', 'web-s', "
+      "'{\"from\":\"packed\",\"to\":\"shipped\",\"tracking_reference\":\"JD0146\",\"carrier\":\"DHL\"}', "
+      "'h1', 'h2')");
   ManualClock clock;
   auto replica = reopen(dir, clock);
   ASSERT_TRUE(replica) << replica.error().what();
