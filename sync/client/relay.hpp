@@ -15,11 +15,12 @@
 //    last_applied_mutation_id, are acknowledged in one transaction.
 // Pipelining (RelayOptions::prepare_ahead, on by default): the post runs on a short-lived worker
 // thread while this thread, in one durable transaction, writes the acknowledgement of the batch
-// before (held, see below) and the stamps of the batch after the one in flight, then encodes and
-// compresses that batch. Those stamps are saved only if the batch starts right after the one in
-// flight, whose rows are still the first pending ones, its rows are unstamped and they continue the
-// clock as saved in that transaction (after the in-flight batch's stamps and whatever another writer
-// saved).
+// before (held, see below) and the stamps of the batch after the one in flight; that batch is
+// encoded and compressed on another short-lived thread while the commit waits for the disk, and its
+// body is used only after the commit returned. Those stamps are saved only if the batch starts
+// right after the one in flight, whose rows are still the first pending ones, its rows are unstamped
+// and they continue the clock as saved in that transaction (after the in-flight batch's stamps and
+// whatever another writer saved).
 // Two pushes in flight (RelayOptions::pushes_in_flight = 2, the default): the batch after the
 // current one is posted from a second worker thread, on a second connection (the transport's
 // contract allows two posts at a time), while the current one is still in flight: it is "sent
@@ -69,9 +70,10 @@
 // (DUPLICATE) from an id this node reused after a restore (NODE_REWOUND).
 //
 // Not thread-safe; borrows the replica and the channel. push_once() uses the channel from up to two
-// worker threads while it reads and writes the replica on the calling thread. It joins them before
-// returning, except the worker of a batch sent early after a whole acknowledgement: the next
-// push_once(), settle(), reconcile() or the destructor joins that one.
+// worker threads (posts) and one encoding thread (prepare) while it reads and writes the replica on
+// the calling thread. It joins them before returning, except the worker of a batch sent early after
+// a whole acknowledgement: the next push_once(), settle(), reconcile() or the destructor joins that
+// one.
 #include <cstddef>
 #include <cstdint>
 #include <future>
