@@ -1,10 +1,12 @@
 #include "edge/store/order_rows.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
+
 #include <boost/json.hpp>
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
-#include <cstdio>
 
 namespace storeedge::store {
 namespace json = boost::json;
@@ -59,6 +61,26 @@ Result<std::string> take_receipt_number(sqlite::Database& db, std::string_view s
   char digits[32];
   std::snprintf(digits, sizeof digits, "%08lld", static_cast<long long>(number));
   return series + "-" + digits;
+}
+
+Result<bool> continue_receipt_series_after(sqlite::Database& db, std::string_view receipt_number) {
+  const std::size_t dash = receipt_number.rfind('-');
+  if (dash == std::string_view::npos || dash == 0) return false;
+  const std::string series(receipt_number.substr(0, dash));
+  const std::string_view digits = receipt_number.substr(dash + 1);
+  std::int64_t number = 0;
+  if (digits.empty() || digits.size() > 8 ||
+      std::from_chars(digits.data(), digits.data() + digits.size(), number).ptr !=
+          digits.data() + digits.size()) {
+    return false;
+  }
+  auto up = db.cached(
+      "INSERT INTO receipt_series (series, next_number) VALUES (?1, ?2) ON CONFLICT (series) DO UPDATE "
+      "SET next_number = excluded.next_number WHERE next_number < excluded.next_number");
+  if (!up) return fail(up.error());
+  if (auto s = (*up)->bind_all(series, number + 1); !s) return fail(s.error());
+  if (auto s = (*up)->run(); !s) return fail(s.error().with_context("continuing receipt series " + series));
+  return db.changes() > 0;
 }
 
 std::vector<StockDelta> merge_stock(const std::vector<StockDelta>& deltas) {

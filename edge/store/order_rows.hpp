@@ -103,6 +103,13 @@ std::string new_uuid_v7(std::int64_t unix_ms);
 [[nodiscard]] Result<std::string> take_receipt_number(sqlite::Database& db, std::string_view store_code,
                                                       std::string_view device_code);
 
+// Moves the series of `receipt_number` (one take_receipt_number gave out, possibly on another copy of
+// this replica) past it, unless the series is already past it. True when the series moved; false,
+// with nothing written, for a number of another form. A till restored from an older backup calls it
+// with the last number the hub holds from it, so it does not give those numbers out again.
+[[nodiscard]] Result<bool> continue_receipt_series_after(sqlite::Database& db,
+                                                         std::string_view receipt_number);
+
 // Writes the order row and every row it owns (lines, tenders, stock moves, loyalty entries, store
 // credit, gift card entries). Stock is kept per SKU (one row per SKU, deltas summed).
 [[nodiscard]] Status write_order(sqlite::Database& db, const OrderRecord& order);

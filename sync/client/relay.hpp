@@ -167,7 +167,6 @@ class OutboxRelay {
   Status handle_gap(std::uint64_t last_applied, PushReport& report);
   Status renumber(std::int64_t hub_last, std::int64_t rewound_id, std::string_view hub_last_receipt,
                   PushReport& report);
-  Status continue_receipts_after(std::string_view hub_last_receipt, PushReport& report);
   Status align_to_hub(std::int64_t hub_last, PushReport& report);
 
   store::Replica& replica_;

@@ -2,11 +2,11 @@
 // realigned to the hub's watermark (a gap, a hub restored from a backup) and rows renumbered above it
 // (this replica restored from a backup). Sending batches is in relay.cpp.
 #include <algorithm>
-#include <charconv>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "edge/store/order_rows.hpp"
 #include "platform/sqlite/transaction.hpp"
 #include "sync/client/relay.hpp"
 #include "sync/client/relay_pipeline.hpp"
@@ -198,34 +198,11 @@ Status OutboxRelay::renumber(std::int64_t hub_last, std::int64_t rewound_id,
       !s) {
     return fail(s.error().with_context("renumbering the outbox"));
   }
-  if (auto s = continue_receipts_after(hub_last_receipt, report); !s) return s;
+  // The sales lost with the replica took receipt numbers the hub holds: the series continues after them.
+  auto moved = store::continue_receipt_series_after(db, hub_last_receipt);
+  if (!moved) return fail(moved.error().with_context("renumbering the outbox"));
+  if (*moved) report.receipts_continue_after = std::string(hub_last_receipt);
   if (auto s = tx->commit(); !s) return fail(s.error().with_context("renumbering the outbox"));
-  return {};
-}
-
-// Inside renumber()'s transaction: the receipt series named by `hub_last_receipt`
-// ("STORE-DEVICE-NNNNNNNN", the highest the hub holds from this node's own sales, so a series this
-// node issued) continues after it, unless it is already past it. A number of another form moves
-// nothing.
-Status OutboxRelay::continue_receipts_after(std::string_view hub_last_receipt, PushReport& report) {
-  const std::size_t dash = hub_last_receipt.rfind('-');
-  if (hub_last_receipt.empty() || dash == std::string_view::npos || dash == 0) return {};
-  const std::string series(hub_last_receipt.substr(0, dash));
-  const std::string_view digits = hub_last_receipt.substr(dash + 1);
-  std::int64_t number = 0;
-  if (digits.empty() || digits.size() > 8 ||
-      std::from_chars(digits.data(), digits.data() + digits.size(), number).ptr !=
-          digits.data() + digits.size()) {
-    return {};
-  }
-  auto& db = replica_.db();
-  auto up = db.cached(
-      "INSERT INTO receipt_series (series, next_number) VALUES (?1, ?2) ON CONFLICT (series) DO UPDATE "
-      "SET next_number = excluded.next_number WHERE next_number < excluded.next_number");
-  if (!up) return fail(up.error());
-  if (auto s = (*up)->bind_all(series, number + 1); !s) return s;
-  if (auto s = (*up)->run(); !s) return fail(s.error().with_context("continuing receipt series " + series));
-  if (db.changes() > 0) report.receipts_continue_after = std::string(hub_last_receipt);
   return {};
 }
 
