@@ -140,28 +140,15 @@ Status stock_changes(const sqlite::Statement& r, std::string_view store_code, st
   return {};
 }
 
-// An order's moves as order_stock.moves stores them: [["sku",delta],...] in the order's order. Written
-// by hand: building a json::array of arrays took more than inserting the row.
+// An order's moves as order_stock.moves stores them: [["sku",delta],...] in the order's order. Built
+// as text (each SKU quoted by Boost.JSON): a json::array of arrays took more than inserting the row.
 std::string order_stock_moves(const EdgeOrder& order) {
   std::string out = "[";
   for (const EdgeStockDelta& d : order.stock) {
     if (out.size() > 1) out += ',';
-    out += "[\"";
-    for (const char c : d.sku) {
-      const auto u = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += c;
-      } else if (u < 0x20) {
-        static constexpr std::string_view kHex = "0123456789abcdef";
-        out += "\\u00";
-        out += kHex[u >> 4];
-        out += kHex[u & 0xfu];
-      } else {
-        out += c;
-      }
-    }
-    out += "\",";
+    out += '[';
+    out += json::serialize(json::string_view(d.sku));
+    out += ',';
     out += std::to_string(d.delta);
     out += ']';
   }
