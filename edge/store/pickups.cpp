@@ -10,9 +10,15 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kColumns =
-    "SELECT order_id, channel, status, customer_id, currency, total_cents, created_at_ms, store_code, "
-    "COALESCE(fulfilment, 'pickup') FROM sales_order ";
+// The columns read_row() reads, in its order.
+constexpr std::string_view kFields =
+    "order_id, channel, status, customer_id, currency, total_cents, created_at_ms, store_code, "
+    "COALESCE(fulfilment, 'pickup')";
+
+// SELECT kFields FROM sales_order `rest`.
+std::string select_orders(std::string_view rest) {
+  return "SELECT " + std::string(kFields) + " FROM sales_order " + std::string(rest);
+}
 
 struct Row {
   Pickup pickup;
@@ -49,7 +55,7 @@ Row read_row(const sqlite::Statement& s) {
 }
 
 Result<Row> find_online_order(sqlite::Database& db, std::string_view order_id) {
-  auto stmt = db.cached(std::string(kColumns) + "WHERE order_id = ? AND channel IN ('web', 'app')");
+  auto stmt = db.cached(select_orders("WHERE order_id = ? AND channel IN ('web', 'app')"));
   if (!stmt) return fail(stmt.error());
   if (auto s = (*stmt)->bind_all(order_id); !s) return fail(s.error());
   auto row = (*stmt)->step();
@@ -182,10 +188,9 @@ Result<Pickup> move_status(sqlite::Database& db, std::string_view store_code, st
 // The store's open online orders of one fulfilment (pending or prepared), oldest first, with their lines.
 Result<std::vector<Pickup>> open_online_orders(sqlite::Database& db, std::string_view store_code,
                                                std::string_view fulfilment) {
-  auto stmt = db.cached(std::string(kColumns) +
-                        "WHERE channel IN ('web', 'app') AND store_code = ? AND status IN ('pending', "
-                        "'ready_for_pickup') AND COALESCE(fulfilment, 'pickup') = ? "
-                        "ORDER BY created_at_ms, order_id");
+  auto stmt = db.cached(select_orders(
+      "WHERE channel IN ('web', 'app') AND store_code = ? AND status IN ('pending', 'ready_for_pickup') AND "
+      "COALESCE(fulfilment, 'pickup') = ? ORDER BY created_at_ms, order_id"));
   if (!stmt) return fail(stmt.error());
   if (auto s = (*stmt)->bind_all(store_code, fulfilment); !s) return fail(s.error());
   std::vector<Pickup> out;
@@ -223,13 +228,14 @@ Status record_shipment(sqlite::Database& db, std::string_view order_id, const Sh
 
 Result<std::vector<ShippedOrder>> shipped_orders(sqlite::Database& db, std::string_view store_code,
                                                  std::size_t limit) {
-  auto stmt = db.cached(
-      "SELECT o.order_id, o.channel, o.status, o.customer_id, o.currency, o.total_cents, o.created_at_ms, "
-      "o.store_code, COALESCE(o.fulfilment, 'pickup'), s.tracking_reference, s.carrier, s.shipped_at_ms "
-      "FROM sales_order o LEFT JOIN shipment s ON s.order_id = o.order_id "
-      "WHERE o.channel IN ('web', 'app') AND o.store_code = ? AND o.fulfilment = 'ship_from_store' "
-      "AND o.status = 'collected' ORDER BY COALESCE(s.shipped_at_ms, o.created_at_ms) DESC, o.order_id "
-      "LIMIT ?");
+  // read_row()'s columns, then the shipment's (USING makes order_id the order's column).
+  auto stmt =
+      db.cached("SELECT " + std::string(kFields) +
+                ", s.tracking_reference, s.carrier, s.shipped_at_ms FROM sales_order "
+                "LEFT JOIN shipment s USING (order_id) "
+                "WHERE channel IN ('web', 'app') AND store_code = ? AND fulfilment = 'ship_from_store' "
+                "AND status = 'collected' ORDER BY COALESCE(s.shipped_at_ms, created_at_ms) DESC, "
+                "order_id LIMIT ?");
   if (!stmt) return fail(stmt.error());
   if (auto s = (*stmt)->bind_all(store_code, static_cast<std::int64_t>(limit)); !s) return fail(s.error());
   std::vector<ShippedOrder> out;
