@@ -379,11 +379,19 @@ Result<ApplyOutcome> apply_order(sqlite::Database& db, const Doc& d) {
   }
   auto existed = db.query_one<std::int64_t>("SELECT 1 FROM sales_order WHERE order_id = ?", order_id);
   if (!existed) return fail(existed.error());
+  // The hub moves an online order only forward (sync/hub/order_status.cpp), so a document with an
+  // earlier status than the replica's is stale: this till's own change (ready, collected, shipped) is
+  // still on its way to the hub, or a re-sync sends the order again. Applying it would put a
+  // collected or shipped order back in the counter's queue; the hub's next document catches up.
   if (auto s = run(
           db,
           "INSERT INTO sales_order (order_id, kind, channel, status, store_code, customer_id, currency, "
           "total_cents, tax_cents, created_at_ms, fulfilment) VALUES (?, 'sale', ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-          "ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, fulfilment = excluded.fulfilment",
+          "ON CONFLICT (order_id) DO UPDATE SET fulfilment = excluded.fulfilment, status = CASE WHEN "
+          "(CASE excluded.status WHEN 'pending' THEN 0 WHEN 'ready_for_pickup' THEN 1 WHEN 'cancelled' THEN "
+          "2 "
+          "ELSE 3 END) >= (CASE status WHEN 'pending' THEN 0 WHEN 'ready_for_pickup' THEN 1 WHEN 'cancelled' "
+          "THEN 2 ELSE 3 END) THEN excluded.status ELSE status END",
           order_id, channel, status, store, customer, currency, total, tax, created, fulfilment);
       !s) {
     return fail(s.error());

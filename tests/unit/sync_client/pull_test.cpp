@@ -318,6 +318,27 @@ TEST_F(PullTest, AnOrderShippedAtAnotherTillArrivesWithItsTrackingReference) {
   EXPECT_TRUE(open->empty());
 }
 
+// The hub only moves an order forward, so its document of an earlier state is stale: this till shipped
+// the parcel and the report is still in its outbox when the order comes again (here: every stream
+// pulled again from the start, as after a re-sync). The shipped order stays shipped, off the queue.
+TEST_F(PullTest, AStaleDocumentDoesNotPutAShippedOrderBackInTheQueue) {
+  place_packed_shipment("web-ship-here");
+  ASSERT_TRUE(puller().pull());
+  ASSERT_TRUE(store::ship_shipment(db(), "0001", "web-ship-here", store::Shipment{"JD0146H", "DHL"},
+                                   "till-01", clock_));
+  ASSERT_TRUE(db().exec("DELETE FROM sync_cursor"));
+  auto report = puller().pull();
+  ASSERT_TRUE(report) << report.error().what();
+
+  auto open = store::open_shipments(db(), "0001");
+  ASSERT_TRUE(open);
+  EXPECT_TRUE(open->empty()) << "the packed document arrived again";
+  auto shipped = store::shipped_orders(db(), "0001", 50);
+  ASSERT_TRUE(shipped);
+  ASSERT_EQ(shipped->size(), 1u);
+  EXPECT_EQ(shipped->front().order.status, "shipped");
+}
+
 // The replica keeps a ship-from-store order's progress in the pickup words (edge/store/pickups.hpp):
 // the hub sends packed as ready_for_pickup, and a document in the hub's own words reads the same.
 TEST_F(PullTest, APackedShipFromStoreOrderArrivesInTheReplicasWordsAndListsAsPacked) {
