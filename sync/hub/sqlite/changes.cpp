@@ -54,18 +54,59 @@ Result<std::int64_t> read_cursor(std::string_view stream, std::string_view curso
   return seq;
 }
 
+// Whether a change about the customer in `subject` is for store ?4: always when ?5 = 0 (a stream
+// other than customers), else when the customer has an offline allowance there or is relevant to
+// the store by its scope ?6: its region ?7, or its purchases (docs/protocol.md, "Hub change payloads").
+std::string relevant_to_store(std::string_view subject) {
+  const std::string s(subject);
+  return "(?5 = 0 OR EXISTS (SELECT 1 FROM loyalty_allowance a WHERE a.customer_id = " + s +
+         " AND a.store_code = ?4) OR (?6 = 'region' AND EXISTS (SELECT 1 FROM customer cu WHERE cu.customer_id = " +
+         s + " AND cu.home_region = ?7)) OR (?6 = 'purchases' AND EXISTS (SELECT 1 FROM customer_store cs WHERE "
+         "cs.customer_id = " + s + " AND cs.store_code = ?4)))";
+}
+
 // Rows of one stream a store may see: its own rows, rows for every store, and for customers only those
-// of customers relevant to it (docs/protocol.md, "Hub change payloads").
-constexpr std::string_view kStreamQuery = R"sql(
-SELECT c.seq, c.entity, c.payload FROM change_log c
-WHERE c.stream = ?1 AND c.seq > ?2 AND (c.origin_node IS NULL OR c.origin_node <> ?3)
-  AND (c.store_code = ?4 OR (c.store_code IS NULL AND (?5 = 0
-    OR EXISTS (SELECT 1 FROM loyalty_allowance a WHERE a.customer_id = c.subject AND a.store_code = ?4)
-    OR (?6 = 'region' AND EXISTS (SELECT 1 FROM customer cu WHERE cu.customer_id = c.subject AND cu.home_region = ?7))
-    OR (?6 = 'purchases' AND EXISTS (SELECT 1 FROM customer_store cs WHERE cs.customer_id = c.subject
-                                                                    AND cs.store_code = ?4)))))
-ORDER BY c.seq LIMIT ?8
-)sql";
+// of customers relevant to it. Columns 3.. are those of a loyalty entry (kCustomersQuery).
+const std::string& stream_query() {
+  static const std::string query =
+      "SELECT c.seq, c.entity, c.payload FROM change_log c "
+      "WHERE c.stream = ?1 AND c.seq > ?2 AND (c.origin_node IS NULL OR c.origin_node <> ?3) "
+      "AND (c.store_code = ?4 OR (c.store_code IS NULL AND " + relevant_to_store("c.subject") + ")) "
+      "ORDER BY c.seq LIMIT ?8";
+  return query;
+}
+
+// The customers stream: profiles and allowances from change_log, merged by position with the loyalty
+// entries, which are served from their ledger rows (schema version 11). Both sides are read in
+// position order and the merge stops at the limit.
+const std::string& customers_query() {
+  static const std::string query =
+      "SELECT c.seq, c.entity, c.payload, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM change_log c "
+      "WHERE c.stream = ?1 AND c.seq > ?2 AND (c.origin_node IS NULL OR c.origin_node <> ?3) "
+      "AND (c.store_code = ?4 OR (c.store_code IS NULL AND " + relevant_to_store("c.subject") + ")) "
+      "UNION ALL "
+      "SELECT l.stream_seq, NULL, NULL, l.entry_id, l.customer_id, l.points, l.kind, l.order_id, l.origin_node, "
+      "l.created_at_ms FROM loyalty_entry l "
+      "WHERE l.stream_seq > ?2 AND (l.origin_node IS NULL OR l.origin_node <> ?3) AND " +
+      relevant_to_store("l.customer_id") + " ORDER BY 1 LIMIT ?8";
+  return query;
+}
+
+// The change a loyalty entry row of customers_query() stands for: the document the entry's copy in
+// change_log held before schema version 11.
+Change loyalty_change(const sqlite::Statement& r) {
+  const auto entry_id = r.get<std::string>(3);
+  const auto origin_node = r.get<std::optional<std::string>>(8);
+  return {"customers", r.get<std::int64_t>(0), "loyalty:" + entry_id,
+          json::serialize(json::object{{"type", "loyalty_entry"},
+                                       {"entry_id", entry_id},
+                                       {"customer_id", r.get<std::string>(4)},
+                                       {"points", r.get<std::int64_t>(5)},
+                                       {"kind", r.get<std::string>(6)},
+                                       {"order_id", jsonr::opt(r.get<std::optional<std::string>>(7))},
+                                       {"node_id", origin_node.value_or("hub")},
+                                       {"created_at_ms", r.get<std::int64_t>(9)}})};
+}
 
 // The stock and store_orders streams are served from their rows (schema version 6): a store's own
 // rows from its position on, except those its node sent.
@@ -259,26 +300,30 @@ Status SqliteStorage::append_change(std::string_view stream, std::string_view en
 }
 
 // Gives every change about a customer a new sequence number, oldest first, so that a store the
-// customer just became relevant to receives the profile and ledger it has never seen.
+// customer just became relevant to receives the profile and ledger it has never seen. Loyalty entries
+// carry their position in their ledger row (schema version 11), the other changes in change_log.
 Status SqliteStorage::resurface_customer(std::string_view customer_id) {
-  std::vector<std::string> entities;
+  std::vector<std::pair<bool, std::string>> changes;  // (a loyalty entry, its entry id or entity)
   auto s = sql::each(
-      db_, "SELECT entity FROM change_log WHERE stream = 'customers' AND subject = ? ORDER BY seq",
+      db_,
+      "SELECT seq, entity, 0 FROM change_log WHERE stream = 'customers' AND subject = ?1 "
+      "UNION ALL SELECT stream_seq, entry_id, 1 FROM loyalty_entry WHERE customer_id = ?1 AND stream_seq IS NOT "
+      "NULL ORDER BY 1",
       "reading customer changes",
       [&](const sqlite::Statement& r) -> Status {
-        entities.push_back(r.get<std::string>(0));
+        changes.emplace_back(r.get<bool>(2), r.get<std::string>(1));
         return {};
       },
       customer_id);
   if (!s) return s;
-  for (const std::string& entity : entities) {
+  for (const auto& [loyalty, key] : changes) {
     auto seq = next_seq("customers");
     if (!seq) return fail(seq.error());
-    if (auto u = sql::run(db_, "UPDATE change_log SET seq = ? WHERE stream = 'customers' AND entity = ?",
-                          "renumbering " + entity, *seq, entity);
-        !u) {
-      return u;
-    }
+    auto u = loyalty ? sql::run(db_, "UPDATE loyalty_entry SET stream_seq = ? WHERE entry_id = ?",
+                                "renumbering loyalty entry " + key, *seq, key)
+                     : sql::run(db_, "UPDATE change_log SET seq = ? WHERE stream = 'customers' AND entity = ?",
+                                "renumbering " + key, *seq, key);
+    if (!u) return u;
   }
   return {};
 }
@@ -423,14 +468,19 @@ Result<PullResult> SqliteStorage::pull(const PullRequest& req) {
           },
           req.store_code, *after, req.node_id, budget + 1);
     } else {
+      const bool customers = stream == "customers";
       q = sql::each(
-          db_, kStreamQuery, "pulling stream " + std::string(stream),
+          db_, customers ? customers_query() : stream_query(), "pulling stream " + std::string(stream),
           [&](const sqlite::Statement& r) -> Status {
+            if (customers && r.column_is_null(2)) {
+              out.changes.push_back(loyalty_change(r));
+              return {};
+            }
             out.changes.push_back(
                 {std::string(stream), r.get<std::int64_t>(0), r.get<std::string>(1), r.get<std::string>(2)});
             return {};
           },
-          stream, *after, req.node_id, req.store_code, stream == "customers" ? 1 : 0, store->customer_scope,
+          stream, *after, req.node_id, req.store_code, customers ? 1 : 0, store->customer_scope,
           store->region, budget + 1);
     }
     if (!q) return fail(q.error());

@@ -204,44 +204,32 @@ Result<bool> SqliteStorage::insert_loyalty(const LoyaltyEntry& e, std::optional<
                                            std::optional<std::string> order_id) {
   if (auto s = validate_loyalty_entry(e); !s) return fail(s.error());
   const std::int64_t at = now_ms();
-  // The INSERT finds an entry already recorded (one index probe instead of a SELECT before it).
-  if (auto w =
-          sql::run(db_,
-                   "INSERT INTO loyalty_entry (entry_id, customer_id, points, kind, origin_node, order_id, "
-                   "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id) DO NOTHING",
-                   "", e.entry_id, e.customer_id, e.points, e.kind, origin_node, order_id, at);
+  // The entry is its own change in the customers stream, at the position it is written with (pull
+  // builds the document from the row, changes.cpp). The INSERT finds an entry already recorded (one
+  // index probe instead of a SELECT before it); its position is then handed back.
+  auto seq = next_seq("customers");
+  if (!seq) return fail(seq.error());
+  if (auto w = sql::run(db_,
+                        "INSERT INTO loyalty_entry (entry_id, customer_id, points, kind, origin_node, order_id, "
+                        "created_at_ms, stream_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id) DO NOTHING",
+                        "", e.entry_id, e.customer_id, e.points, e.kind, origin_node, order_id, at, *seq);
       !w) {
     return fail(w.error().with_context("writing loyalty entry " + e.entry_id));
   }
-  if (db_.changes() == 0) {
-    bool same = false;
-    auto s = sql::each(
-        db_, "SELECT customer_id, points, kind FROM loyalty_entry WHERE entry_id = ?",
-        "reading loyalty entry",
-        [&](const sqlite::Statement& r) -> Status {
-          same = r.get<std::string>(0) == e.customer_id && r.get<std::int64_t>(1) == e.points &&
-                 r.get<std::string>(2) == e.kind;
-          return {};
-        },
-        e.entry_id);
-    if (!s) return fail(s.error());
-    if (same) return false;  // applied before: counts once
-    return fail(Errc::conflict, "loyalty entry " + e.entry_id + " is already recorded with other content");
-  }
-  const std::string payload = json::serialize(json::object{{"type", "loyalty_entry"},
-                                                           {"entry_id", e.entry_id},
-                                                           {"customer_id", e.customer_id},
-                                                           {"points", e.points},
-                                                           {"kind", e.kind},
-                                                           {"order_id", jsonr::opt(order_id)},
-                                                           {"node_id", origin_node.value_or("hub")},
-                                                           {"created_at_ms", at}});
-  if (auto c = append_change("customers", "loyalty:" + e.entry_id, {std::nullopt, e.customer_id, origin_node},
-                             payload, true);
-      !c) {
-    return fail(c.error());
-  }
-  return true;
+  if (db_.changes() != 0) return true;
+  unuse_seq("customers", *seq);
+  bool same = false;
+  auto s = sql::each(
+      db_, "SELECT customer_id, points, kind FROM loyalty_entry WHERE entry_id = ?", "reading loyalty entry",
+      [&](const sqlite::Statement& r) -> Status {
+        same = r.get<std::string>(0) == e.customer_id && r.get<std::int64_t>(1) == e.points &&
+               r.get<std::string>(2) == e.kind;
+        return {};
+      },
+      e.entry_id);
+  if (!s) return fail(s.error());
+  if (same) return false;  // applied before: counts once
+  return fail(Errc::conflict, "loyalty entry " + e.entry_id + " is already recorded with other content");
 }
 
 Result<bool> SqliteStorage::add_loyalty_entry(const LoyaltyEntry& e) {

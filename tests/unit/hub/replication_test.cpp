@@ -328,5 +328,69 @@ INSERT INTO stream_seq VALUES ('stock', 3);
   EXPECT_EQ((*hub)->db().query_one<std::int64_t>("SELECT COUNT(*) FROM stock_journal")->value_or(-1), 4);
 }
 
+// Version 11 serves the customers stream's loyalty entries from their ledger rows instead of copies
+// in change_log. A store resumes where its cursor left off: each entry keeps its position and its
+// document, merged in position order with the profiles and allowances, and a till still never
+// receives the entries it sent. New entries take the positions after them.
+TEST(HubUpgrade, StoresResumeTheCustomersStreamWhereTheyLeftOffAcrossTheVersion11Upgrade) {
+  test::TempDir dir{"hub-upgrade-11"};
+  ManualClock clock;
+  const std::string le1 =
+      R"({"type":"loyalty_entry","entry_id":"le-1","customer_id":"c-1","points":50,"kind":"earn",)"
+      R"("order_id":"o-1","node_id":"node-a","created_at_ms":200})";
+  const std::string le2 =
+      R"({"type":"loyalty_entry","entry_id":"le-2","customer_id":"c-1","points":-20,"kind":"adjust",)"
+      R"("order_id":null,"node_id":"hub","created_at_ms":300})";
+  {
+    auto db = sqlite::Database::open(dir / "hub.db");
+    ASSERT_TRUE(db) << db.error().what();
+    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(10)));
+    ASSERT_TRUE(db->exec(R"sql(
+INSERT INTO store VALUES ('0001', 'north', 'region');
+INSERT INTO customer (customer_id, name, marketing_consent, cards, home_region, updated_at_ms)
+VALUES ('c-1', 'Ana', 0, '[]', 'north', 100);
+INSERT INTO loyalty_entry (entry_id, customer_id, points, kind, origin_node, order_id, created_at_ms)
+VALUES ('le-1', 'c-1', 50, 'earn', 'node-a', 'o-1', 200), ('le-2', 'c-1', -20, 'adjust', NULL, NULL, 300);
+INSERT INTO stream_seq VALUES ('customers', 5);
+)sql"));
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO change_log (stream, seq, entity, store_code, subject, origin_node, payload) VALUES "
+        "('customers', 2, 'loyalty:le-1', NULL, 'c-1', 'node-a', '" + le1 + "'), "
+        "('customers', 4, 'loyalty:le-2', NULL, 'c-1', NULL, '" + le2 + "'), "
+        "('customers', 5, 'customer:c-1', NULL, 'c-1', NULL, '{\"type\":\"customer\",\"customer_id\":\"c-1\"}')"));
+  }
+  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+  ASSERT_TRUE(hub) << hub.error().what();
+  EXPECT_EQ((*hub)->db().query_one<std::int64_t>("SELECT COUNT(*) FROM change_log")->value_or(-1), 1)
+      << "only the profile is left in change_log";
+  const std::string epoch = (*hub)->epoch();
+  const auto pull_from = [&](const std::string& node, const std::string& cursor) {
+    auto pulled = (*hub)->pull({"0001", node, {{"customers", cursor}}, 100});
+    EXPECT_TRUE(pulled) << pulled.error().what();
+    return pulled ? pulled->changes : std::vector<Change>{};
+  };
+  // node-c had applied the stream up to position 1.
+  auto resumed = pull_from("node-c", "c1.customers." + epoch + ".1");
+  ASSERT_THAT(entities(resumed), ElementsAre("loyalty:le-1", "loyalty:le-2", "customer:c-1"));
+  EXPECT_EQ(resumed[0].seq, 2);
+  EXPECT_EQ(resumed[1].seq, 4);
+  EXPECT_EQ(resumed[2].seq, 5);
+  EXPECT_EQ(boost::json::parse(resumed[0].payload), boost::json::parse(le1));
+  EXPECT_EQ(boost::json::parse(resumed[1].payload), boost::json::parse(le2));
+  EXPECT_THAT(entities(pull_from("node-a", "")), ElementsAre("loyalty:le-2", "customer:c-1"))
+      << "node-a made le-1";
+  auto page = (*hub)->pull({"0001", "node-c", {{"customers", "c1.customers." + epoch + ".1"}}, 2});
+  ASSERT_TRUE(page) << page.error().what();
+  EXPECT_THAT(entities(page->changes), ElementsAre("loyalty:le-1", "loyalty:le-2"));
+  EXPECT_TRUE(page->more);
+  EXPECT_EQ(page->cursors.at("customers"), "c1.customers." + epoch + ".4");
+
+  ASSERT_TRUE((*hub)->add_loyalty_entry({"le-3", "c-1", 5, "earn"}));
+  auto next = pull_from("node-c", "c1.customers." + epoch + ".5");
+  ASSERT_THAT(entities(next), ElementsAre("loyalty:le-3"));
+  EXPECT_EQ(next[0].seq, 6);
+  EXPECT_EQ(*(*hub)->loyalty_balance("c-1"), 35);
+}
+
 }  // namespace
 }  // namespace storeedge::sync::hub::testing
