@@ -60,9 +60,12 @@ Result<std::int64_t> read_cursor(std::string_view stream, std::string_view curso
 std::string relevant_to_store(std::string_view subject) {
   const std::string s(subject);
   return "(?5 = 0 OR EXISTS (SELECT 1 FROM loyalty_allowance a WHERE a.customer_id = " + s +
-         " AND a.store_code = ?4) OR (?6 = 'region' AND EXISTS (SELECT 1 FROM customer cu WHERE cu.customer_id = " +
-         s + " AND cu.home_region = ?7)) OR (?6 = 'purchases' AND EXISTS (SELECT 1 FROM customer_store cs WHERE "
-         "cs.customer_id = " + s + " AND cs.store_code = ?4)))";
+         " AND a.store_code = ?4) OR (?6 = 'region' AND EXISTS (SELECT 1 FROM customer cu WHERE "
+         "cu.customer_id = " +
+         s +
+         " AND cu.home_region = ?7)) OR (?6 = 'purchases' AND EXISTS (SELECT 1 FROM customer_store cs WHERE "
+         "cs.customer_id = " +
+         s + " AND cs.store_code = ?4)))";
 }
 
 // Rows of one stream a store may see: its own rows, rows for every store, and for customers only those
@@ -71,7 +74,9 @@ const std::string& stream_query() {
   static const std::string query =
       "SELECT c.seq, c.entity, c.payload FROM change_log c "
       "WHERE c.stream = ?1 AND c.seq > ?2 AND (c.origin_node IS NULL OR c.origin_node <> ?3) "
-      "AND (c.store_code = ?4 OR (c.store_code IS NULL AND " + relevant_to_store("c.subject") + ")) "
+      "AND (c.store_code = ?4 OR (c.store_code IS NULL AND " +
+      relevant_to_store("c.subject") +
+      ")) "
       "ORDER BY c.seq LIMIT ?8";
   return query;
 }
@@ -83,9 +88,12 @@ const std::string& customers_query() {
   static const std::string query =
       "SELECT c.seq, c.entity, c.payload, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM change_log c "
       "WHERE c.stream = ?1 AND c.seq > ?2 AND (c.origin_node IS NULL OR c.origin_node <> ?3) "
-      "AND (c.store_code = ?4 OR (c.store_code IS NULL AND " + relevant_to_store("c.subject") + ")) "
+      "AND (c.store_code = ?4 OR (c.store_code IS NULL AND " +
+      relevant_to_store("c.subject") +
+      ")) "
       "UNION ALL "
-      "SELECT l.stream_seq, NULL, NULL, l.entry_id, l.customer_id, l.points, l.kind, l.order_id, l.origin_node, "
+      "SELECT l.stream_seq, NULL, NULL, l.entry_id, l.customer_id, l.points, l.kind, l.order_id, "
+      "l.origin_node, "
       "l.created_at_ms FROM loyalty_entry l "
       "WHERE l.stream_seq > ?2 AND (l.origin_node IS NULL OR l.origin_node <> ?3) AND " +
       relevant_to_store("l.customer_id") + " ORDER BY 1 LIMIT ?8";
@@ -307,7 +315,8 @@ Status SqliteStorage::resurface_customer(std::string_view customer_id) {
   auto s = sql::each(
       db_,
       "SELECT seq, entity, 0 FROM change_log WHERE stream = 'customers' AND subject = ?1 "
-      "UNION ALL SELECT stream_seq, entry_id, 1 FROM loyalty_entry WHERE customer_id = ?1 AND stream_seq IS NOT "
+      "UNION ALL SELECT stream_seq, entry_id, 1 FROM loyalty_entry WHERE customer_id = ?1 AND stream_seq IS "
+      "NOT "
       "NULL ORDER BY 1",
       "reading customer changes",
       [&](const sqlite::Statement& r) -> Status {
@@ -319,10 +328,11 @@ Status SqliteStorage::resurface_customer(std::string_view customer_id) {
   for (const auto& [loyalty, key] : changes) {
     auto seq = next_seq("customers");
     if (!seq) return fail(seq.error());
-    auto u = loyalty ? sql::run(db_, "UPDATE loyalty_entry SET stream_seq = ? WHERE entry_id = ?",
-                                "renumbering loyalty entry " + key, *seq, key)
-                     : sql::run(db_, "UPDATE change_log SET seq = ? WHERE stream = 'customers' AND entity = ?",
-                                "renumbering " + key, *seq, key);
+    auto u = loyalty
+                 ? sql::run(db_, "UPDATE loyalty_entry SET stream_seq = ? WHERE entry_id = ?",
+                            "renumbering loyalty entry " + key, *seq, key)
+                 : sql::run(db_, "UPDATE change_log SET seq = ? WHERE stream = 'customers' AND entity = ?",
+                            "renumbering " + key, *seq, key);
     if (!u) return u;
   }
   return {};

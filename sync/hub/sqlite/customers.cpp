@@ -209,10 +209,11 @@ Result<bool> SqliteStorage::insert_loyalty(const LoyaltyEntry& e, std::optional<
   // index probe instead of a SELECT before it); its position is then handed back.
   auto seq = next_seq("customers");
   if (!seq) return fail(seq.error());
-  if (auto w = sql::run(db_,
-                        "INSERT INTO loyalty_entry (entry_id, customer_id, points, kind, origin_node, order_id, "
-                        "created_at_ms, stream_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id) DO NOTHING",
-                        "", e.entry_id, e.customer_id, e.points, e.kind, origin_node, order_id, at, *seq);
+  if (auto w = sql::run(
+          db_,
+          "INSERT INTO loyalty_entry (entry_id, customer_id, points, kind, origin_node, order_id, "
+          "created_at_ms, stream_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id) DO NOTHING",
+          "", e.entry_id, e.customer_id, e.points, e.kind, origin_node, order_id, at, *seq);
       !w) {
     return fail(w.error().with_context("writing loyalty entry " + e.entry_id));
   }

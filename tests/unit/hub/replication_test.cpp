@@ -355,9 +355,14 @@ INSERT INTO stream_seq VALUES ('customers', 5);
 )sql"));
     ASSERT_TRUE(db->exec(
         "INSERT INTO change_log (stream, seq, entity, store_code, subject, origin_node, payload) VALUES "
-        "('customers', 2, 'loyalty:le-1', NULL, 'c-1', 'node-a', '" + le1 + "'), "
-        "('customers', 4, 'loyalty:le-2', NULL, 'c-1', NULL, '" + le2 + "'), "
-        "('customers', 5, 'customer:c-1', NULL, 'c-1', NULL, '{\"type\":\"customer\",\"customer_id\":\"c-1\"}')"));
+        "('customers', 2, 'loyalty:le-1', NULL, 'c-1', 'node-a', '" +
+        le1 +
+        "'), "
+        "('customers', 4, 'loyalty:le-2', NULL, 'c-1', NULL, '" +
+        le2 +
+        "'), "
+        "('customers', 5, 'customer:c-1', NULL, 'c-1', NULL, "
+        "'{\"type\":\"customer\",\"customer_id\":\"c-1\"}')"));
   }
   auto hub = SqliteStorage::open(dir / "hub.db", clock);
   ASSERT_TRUE(hub) << hub.error().what();
