@@ -19,6 +19,8 @@
 #include <ctime>
 #include <fstream>
 #include <list>
+#include <set>
+#include <thread>
 #include <type_traits>
 
 #include "platform/log.hpp"
@@ -65,12 +67,34 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::map<std::pair<std::string, std::string>, Handler> routes;
   std::map<std::pair<std::string, std::string>, std::size_t> body_limits;  // routes with their own limit
   std::size_t largest_body_limit = 0;
+  std::map<std::pair<std::string, std::string>, Preparer> preparers;
+  std::set<std::pair<std::string, std::string>> io_thread_routes;  // route_on_io_thread()
   Server::ReplyGate gate;
   std::list<std::weak_ptr<SessionBase>> sessions;
   bool stopped = false;
+  // ServerOptions::handler_thread: the handlers' own context and the thread running it (start()).
+  std::unique_ptr<asio::io_context> handler_io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> handler_work;
+  std::thread handler_worker;
 
   void accept();
   Response dispatch(const Request& req) const;
+  // Runs the request's preparer, if its route has one. A preparer that throws leaves nothing prepared:
+  // the handler then does that work itself.
+  void prepare(Request& req) const {
+    auto it = preparers.find({req.method, req.path});
+    if (it == preparers.end()) return;
+    try {
+      it->second(req);
+    } catch (const std::exception&) {
+      req.prepared.reset();
+    }
+  }
+  // Where the request's handler runs: the handler thread, when there is one and the route is not
+  // pinned to the io thread.
+  bool on_handler_thread(const Request& req) const {
+    return handler_io && !io_thread_routes.contains({req.method, req.path});
+  }
   std::size_t body_limit(const std::string& method, std::string_view target) const {
     auto it = body_limits.find({method, std::string(target.substr(0, target.find('?')))});
     return it == body_limits.end() ? options.max_body_bytes : it->second;
@@ -189,19 +213,38 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       req.headers[name] = std::string(field.value());
     }
     req.body = std::move(msg.body());
+    server_->prepare(req);
+    if (server_->on_handler_thread(req)) {
+      // Handlers run one at a time, in the order requests were read; this thread reads on meanwhile.
+      asio::post(*server_->handler_io,
+                 [self = this->shared_from_this(), req = std::move(req), keep_alive = msg.keep_alive(),
+                  version = msg.version()] { self->handle(req, keep_alive, version, false); });
+      return;
+    }
+    handle(req, msg.keep_alive(), msg.version(), true);
+  }
+
+  // Runs the handler and the reply gate, then writes the response on this connection's io thread
+  // (posted there unless this is it).
+  void handle(const Request& req, bool keep_alive, unsigned version, bool on_io_thread) {
     Response response = server_->dispatch(req);
-    if (!server_->gate) return reply(std::move(response), msg.keep_alive(), msg.version());
-    server_->gate([self = this->shared_from_this(), response = std::move(response),
-                   keep_alive = msg.keep_alive(), version = msg.version()](bool ok) mutable {
-      auto executor = self->stream_.get_executor();
-      asio::post(executor,
-                 [self = std::move(self), response = std::move(response), keep_alive, version, ok]() mutable {
-                   if (!ok) {
-                     response = error_response(503, "unavailable",
-                                               "the server could not store this request's outcome durably");
-                   }
-                   self->reply(std::move(response), keep_alive, version);
-                 });
+    if (!server_->gate) {
+      if (on_io_thread) return reply(std::move(response), keep_alive, version);
+      return post_reply(std::move(response), keep_alive, version, true);
+    }
+    server_->gate([self = this->shared_from_this(), response = std::move(response), keep_alive, version](
+                      bool ok) mutable { self->post_reply(std::move(response), keep_alive, version, ok); });
+  }
+
+  void post_reply(Response response, bool keep_alive, unsigned version, bool ok) {
+    auto executor = stream_.get_executor();
+    asio::post(executor, [self = this->shared_from_this(), response = std::move(response), keep_alive,
+                          version, ok]() mutable {
+      if (!ok) {
+        response =
+            error_response(503, "unavailable", "the server could not store this request's outcome durably");
+      }
+      self->reply(std::move(response), keep_alive, version);
     });
   }
 
@@ -400,6 +443,15 @@ void Server::route(std::string method, std::string path, Handler handler, std::s
   impl_->routes[{std::move(method), std::move(path)}] = std::move(handler);
 }
 
+void Server::route_on_io_thread(std::string method, std::string path, Handler handler) {
+  impl_->io_thread_routes.insert({method, path});
+  route(std::move(method), std::move(path), std::move(handler));
+}
+
+void Server::prepare(std::string method, std::string path, Preparer preparer) {
+  impl_->preparers[{std::move(method), std::move(path)}] = std::move(preparer);
+}
+
 void Server::set_reply_gate(ReplyGate gate) {
   impl_->gate = std::move(gate);
 }
@@ -419,6 +471,18 @@ Result<std::uint16_t> Server::start() {
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return fail(Errc::io, "cannot listen on " + where + ": " + ec.message(), ec.value());
+  if (impl_->options.handler_thread && !impl_->handler_io) {
+    impl_->handler_io = std::make_unique<asio::io_context>(1);
+    impl_->handler_work.emplace(impl_->handler_io->get_executor());
+    try {
+      impl_->handler_worker = std::thread([io = impl_->handler_io.get()] { io->run(); });
+    } catch (const std::system_error& e) {
+      impl_->handler_work.reset();
+      impl_->handler_io.reset();
+      impl_->acceptor.close(ec);
+      return fail(Errc::internal, std::string("cannot start the handler thread: ") + e.what());
+    }
+  }
   impl_->accept();
   return impl_->acceptor.local_endpoint().port();
 }
@@ -449,6 +513,14 @@ void Server::stop() {
     if (auto s = w.lock()) s->close();
   }
   impl_->sessions.clear();
+  if (impl_->handler_io) {
+    // The handler at work finishes (its reply finds the connection closed); those still queued are
+    // dropped with the context, which releases their connections.
+    impl_->handler_work.reset();
+    impl_->handler_io->stop();
+    if (impl_->handler_worker.joinable()) impl_->handler_worker.join();
+    impl_->handler_io.reset();
+  }
 }
 
 }  // namespace storeedge::http

@@ -2,10 +2,14 @@
 // A small HTTP/1.1 server on Boost.Beast for the daemon's local API and the hub, plain or over TLS
 // (OpenSSL through Boost.Asio's ssl::stream; TLS 1.2 at least).
 // Handlers run on the io_context thread that drives the server, one request at a time per connection;
-// a handler must not block for long (the checkout path is in-process and fast).
+// a handler must not block for long (the checkout path is in-process and fast). With
+// ServerOptions::handler_thread they run instead on one thread of the server's own, one at a time in
+// the order their requests were read, while the io thread goes on reading, decoding and writing the
+// other connections (see there).
 //
 // Thread-safety: construct, route() and start() on one thread before running the io_context;
 // stop() must be called from the io_context thread (post it).
+#include <any>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -28,6 +32,8 @@ struct Request {
   std::string path;                            // "/health"
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  // What the route's preparer (Server::prepare) made of the request, for its handler; empty without one.
+  std::any prepared{};
 };
 
 struct Response {
@@ -41,6 +47,8 @@ struct Response {
 Response error_response(int status, std::string_view code, std::string_view message);
 
 using Handler = std::function<Response(const Request&)>;
+// Runs on the io thread once a request's body is read, before its handler (Server::prepare).
+using Preparer = std::function<void(Request&)>;
 
 // PEM files for serving HTTPS: the certificate chain (server certificate first) and its private key.
 struct TlsFiles {
@@ -62,6 +70,12 @@ struct ServerOptions {
   std::string server_name = "storeedge";
   // Set: every connection is TLS (HTTPS only); a failed handshake closes that connection alone.
   std::optional<TlsFiles> tls{};
+  // Run the handlers (and the reply gate) on one thread the server starts, in the order requests were
+  // read, instead of on the io thread. The io thread then keeps reading, decrypting and parsing other
+  // connections' requests (and running their preparers) while a handler works: storehub applies a
+  // push while the next one arrives and is decompressed. The handlers still run one at a time, so
+  // what they share needs no locks; what the io thread also touches does (Server::route_on_io_thread).
+  bool handler_thread = false;
 };
 
 class Server {
@@ -74,6 +88,15 @@ class Server {
   // `max_body_bytes` 0: ServerOptions::max_body_bytes. A larger body is answered 413 before the
   // handler runs.
   void route(std::string method, std::string path, Handler handler, std::size_t max_body_bytes = 0);
+  // A route whose handler runs on the io thread even with ServerOptions::handler_thread (one that
+  // reads what the io thread changes, such as the TLS certificate on reload).
+  void route_on_io_thread(std::string method, std::string path, Handler handler);
+  // Work for a route's requests that needs nothing the handlers share (decompressing, decoding): it
+  // runs on the io thread right before the request goes to the handler thread, so with
+  // ServerOptions::handler_thread it overlaps the handler working on an earlier request. Without the
+  // option it runs just before the handler, on the same thread. It may leave its result in
+  // Request::prepared. Set before start().
+  void prepare(std::string method, std::string path, Preparer preparer);
   // Holds every response until the gate releases it. The gate is called on the io thread right after
   // the handler, with `release`, which must be called exactly once, from any thread; the response is
   // then written on the io thread. release(false) sends a 503 "unavailable" instead. Meanwhile the

@@ -1,6 +1,7 @@
 #include "sync/hub/hub.hpp"
 
 #include <CLI/CLI.hpp>
+#include <any>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <iostream>
@@ -30,24 +31,35 @@ int start_failed(const Error& e) {
   return 1;
 }
 
-// The HTTP framing of /sync/v1: gzip and zstd request bodies are decompressed (bounded), replies are
-// protobuf and say which request codings this hub reads (sync/proto/content_coding.hpp).
+// A /sync/v1 request body decoded from its Content-Encoding (gzip or zstd, bounded); nullopt when it
+// has none. Worked out by the route's preparer on the io thread, while the handler thread applies the
+// push before it (http::Server::prepare), or by the handler when nothing was prepared.
+using SyncBody = Result<std::optional<std::string>>;
+
+SyncBody decode_sync_body(const http::Request& req) {
+  auto enc = req.headers.find("content-encoding");
+  if (enc == req.headers.end()) return std::optional<std::string>{};
+  auto decoded = proto::decode_body(enc->second, req.body);
+  if (!decoded) return fail(decoded.error());
+  return std::optional<std::string>(std::move(*decoded));
+}
+
+// The HTTP framing of /sync/v1: request bodies as decode_sync_body() reads them, replies are protobuf
+// and say which request codings this hub reads (sync/proto/content_coding.hpp).
 http::Response sync_reply(SyncService& sync, const http::Request& req) {
-  std::string plain;
-  std::string_view body = req.body;
-  if (auto enc = req.headers.find("content-encoding"); enc != req.headers.end()) {
-    auto decoded = proto::decode_body(enc->second, req.body);
-    if (!decoded) {
-      const bool unsupported = decoded.error().kind() == Errc::unsupported;
-      auto refusal = http::error_response(unsupported ? 415 : 400,
-                                          unsupported ? "unsupported_encoding" : "invalid_request",
-                                          decoded.error().what());
-      refusal.headers.emplace("Accept-Encoding", proto::kHubAcceptEncoding);
-      return refusal;
-    }
-    plain = std::move(*decoded);
-    body = plain;
+  SyncBody decoded_here;
+  const auto* prepared = std::any_cast<SyncBody>(&req.prepared);
+  if (prepared == nullptr) decoded_here = decode_sync_body(req);
+  const SyncBody& decoded = prepared != nullptr ? *prepared : decoded_here;
+  if (!decoded) {
+    const bool unsupported = decoded.error().kind() == Errc::unsupported;
+    auto refusal = http::error_response(unsupported ? 415 : 400,
+                                        unsupported ? "unsupported_encoding" : "invalid_request",
+                                        decoded.error().what());
+    refusal.headers.emplace("Accept-Encoding", proto::kHubAcceptEncoding);
+    return refusal;
   }
+  const std::string_view body = *decoded ? std::string_view(**decoded) : std::string_view(req.body);
   auto reply = sync.handle(req.path, req.headers, req.body, body);
   http::Response response{reply.status, "application/x-protobuf", std::move(reply.body)};
   response.headers.emplace("Accept-Encoding", proto::kHubAcceptEncoding);
@@ -194,6 +206,10 @@ int serve(const std::filesystem::path& config_path, const HubConfig& config) {
   options.port = config.http_port;
   options.server_name = std::string("storehub/") + kVersion;
   if (config.tls()) options.tls = http::TlsFiles{config.tls_cert_file, config.tls_key_file};
+  // Requests are read, decrypted and decompressed on the io thread while the handler thread applies
+  // the push before them (two pushes in flight from one edge, or many edges): the database work is
+  // the hub's critical path, and it no longer waits for the next body to arrive and be decoded.
+  options.handler_thread = true;
   const std::string scheme = config.tls() ? "https" : "http";
   http::Server server(io, options);
   // Group commit: a reply leaves only once what it reports (a push applied, an order placed, a
@@ -203,7 +219,9 @@ int serve(const std::filesystem::path& config_path, const HubConfig& config) {
       [&storage](std::function<void(bool)> release) { (*storage)->when_durable(std::move(release)); });
   HubReloader reloader(config_path, config, server);
   const auto started = clock.steady_now();
-  server.route("GET", "/health", [&](const http::Request&) {
+  // On the io thread: it reads the reloader and the served certificate, which a reload (SIGHUP, on
+  // the io thread) changes.
+  server.route_on_io_thread("GET", "/health", [&](const http::Request&) {
     boost::json::object body{
         {"status", "ok"}, {"program", "storehub"}, {"version", kVersion}, {"epoch", epoch}};
     body["scheme"] = scheme;
@@ -214,6 +232,7 @@ int serve(const std::filesystem::path& config_path, const HubConfig& config) {
   });
   for (const char* path : {"/sync/v1/enroll", "/sync/v1/push", "/sync/v1/pull"}) {
     server.route("POST", path, [&sync](const http::Request& req) { return sync_reply(sync, req); });
+    server.prepare("POST", path, [](http::Request& req) { req.prepared = decode_sync_body(req); });
   }
   // The admin JSON shows node ids and gift card balances: the admin keys guard it as they guard /admin.
   const auto admin_keys = std::make_shared<const std::vector<std::string>>(config.admin_api_keys);

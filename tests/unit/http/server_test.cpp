@@ -1,8 +1,12 @@
+#include <any>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <future>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -147,6 +151,126 @@ TEST(HttpServerReplyGate, AHeldReplyWaitsForItsReleaseWhileOtherConnectionsAreSe
   EXPECT_NE(refused.body.find("\"code\":\"unavailable\""), std::string::npos) << refused.body;
   boost::asio::post(io, [&] { server.stop(); });
   runner.join();
+}
+
+// ServerOptions::handler_thread (storehub): while a handler works, the io thread goes on reading
+// other connections and runs their preparers; the handlers run off the io thread, one at a time, and
+// a route pinned to the io thread is answered even while a handler is busy.
+class HandlerThreadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.handler_thread = true;
+    server_ = std::make_unique<Server>(io_, options);
+  }
+  void start() {
+    auto port = server_->start();
+    ASSERT_TRUE(port) << port.error().what();
+    port_ = *port;
+    thread_ = std::thread([this] { io_.run(); });
+    io_thread_ = thread_.get_id();
+  }
+  void TearDown() override {
+    if (!thread_.joinable()) return;
+    boost::asio::post(io_, [this] { server_->stop(); });
+    thread_.join();
+  }
+  std::future<Result<ClientResponse>> send(std::string target, std::string body = {}) {
+    return std::async(std::launch::async, [this, target = std::move(target), body = std::move(body)] {
+      return request("127.0.0.1", port_, "POST", target, body, std::chrono::seconds(10));
+    });
+  }
+
+  boost::asio::io_context io_;
+  std::unique_ptr<Server> server_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+  std::thread::id io_thread_;
+};
+
+TEST_F(HandlerThreadTest, TheNextRequestIsReadAndPreparedWhileAHandlerWorks) {
+  std::promise<void> next_prepared;
+  auto prepared = next_prepared.get_future().share();
+  std::atomic<bool> handler_on_io{true};
+  // The first handler waits (bounded) until the io thread has read and prepared the second request.
+  server_->route("POST", "/apply", [&](const Request& r) {
+    handler_on_io = std::this_thread::get_id() == io_thread_;
+    if (r.body == "first") {
+      const bool saw = prepared.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+      return Response{200, "text/plain", saw ? "applied while the next was prepared" : "next never prepared"};
+    }
+    return Response{200, "text/plain", "applied " + std::any_cast<std::string>(r.prepared)};
+  });
+  server_->prepare("POST", "/apply", [&](Request& r) {
+    r.prepared = "prepared " + r.body;
+    if (r.body == "second") next_prepared.set_value();
+  });
+  start();
+  auto first = send("/apply", "first");
+  // The second leaves once the first is with its handler (it may still wait for the second).
+  ASSERT_TRUE(first.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout);
+  auto second = send("/apply", "second");
+  auto a = first.get();
+  auto b = second.get();
+  ASSERT_TRUE(a) << a.error().what();
+  ASSERT_TRUE(b) << b.error().what();
+  EXPECT_EQ(a->body, "applied while the next was prepared");
+  EXPECT_EQ(b->body, "applied prepared second") << "the handler receives what the preparer made";
+  EXPECT_FALSE(handler_on_io);
+}
+
+TEST_F(HandlerThreadTest, ARoutePinnedToTheIoThreadIsAnsweredWhileAHandlerIsBusy) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  server_->route("POST", "/slow", [&](const Request&) {
+    released.wait_for(std::chrono::seconds(10));
+    return Response{200, "text/plain", "slow done"};
+  });
+  std::atomic<bool> health_on_io{false};
+  server_->route_on_io_thread("POST", "/health", [&](const Request&) {
+    health_on_io = std::this_thread::get_id() == io_thread_;
+    return Response{200, "text/plain", "up"};
+  });
+  start();
+  auto slow = send("/slow");
+  auto health = send("/health").get();
+  ASSERT_TRUE(health) << health.error().what();
+  EXPECT_EQ(health->body, "up");
+  EXPECT_TRUE(health_on_io);
+  EXPECT_EQ(slow.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout) << "still working";
+  release.set_value();
+  auto done = slow.get();
+  ASSERT_TRUE(done) << done.error().what();
+  EXPECT_EQ(done->body, "slow done");
+}
+
+TEST_F(HandlerThreadTest, HandlersRunOneAtATimeAndAThrowingPreparerLeavesTheWorkToTheHandler) {
+  std::atomic<int> running{0};
+  std::atomic<int> most{0};
+  server_->route("POST", "/count", [&](const Request& r) {
+    const int now = ++running;
+    most = std::max(most.load(), now);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    --running;
+    const bool prepared = r.prepared.has_value();
+    return Response{200, "text/plain", prepared ? "prepared" : "done here"};
+  });
+  server_->prepare("POST", "/count", [](Request& r) {
+    r.prepared = 1;
+    if (r.body == "bad") throw std::runtime_error("cannot prepare");
+  });
+  start();
+  std::vector<std::future<Result<ClientResponse>>> replies;
+  for (int i = 0; i < 6; ++i) replies.push_back(send("/count", i == 3 ? "bad" : "good"));
+  int here = 0;
+  for (auto& f : replies) {
+    auto r = f.get();
+    ASSERT_TRUE(r) << r.error().what();
+    EXPECT_EQ(r->status, 200);
+    here += r->body == "done here" ? 1 : 0;
+  }
+  EXPECT_EQ(most.load(), 1) << "the handlers share no locks: they must never overlap";
+  EXPECT_EQ(here, 1);
 }
 
 TEST(HttpServer, BusyPortIsAClearError) {
