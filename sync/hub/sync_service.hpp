@@ -3,7 +3,7 @@
 // calls the storage engine and encodes the reply. HTTP framing (gzip, headers) stays in hub.cpp, so
 // tests can drive this service in-process with the same bytes a node sends.
 //
-// Not thread-safe: the hub's one I/O thread calls it.
+// Not thread-safe: the hub's handler thread calls it (http::ServerOptions::handler_thread).
 #include <map>
 #include <optional>
 #include <string>

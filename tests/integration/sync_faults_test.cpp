@@ -16,7 +16,9 @@
 
 #include "platform/sqlite/database.hpp"
 #include "sync/client/curl/curl_transport.hpp"
+#include "sync/proto/codec.hpp"
 #include "sync/proto/content_coding.hpp"
+#include "sync/proto/version.hpp"
 #include "sync/proto/zstd.hpp"
 #include "tests/integration/daemon_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
@@ -197,6 +199,23 @@ TEST_F(SyncFaultsTest, TheTillSendsZstdToTheRealHubWhichRefusesCodingsItCannotRe
   ASSERT_TRUE(bad) << bad.error().what();
   EXPECT_EQ(bad->status, 400);
   EXPECT_NE(bad->body.find("zstd body"), std::string::npos) << bad->body;
+  // The hub decompresses a push's body before its handler authenticates it (the io thread prepares
+  // the next push while one applies): a well-formed push without a signature is still refused.
+  sync::proto::PushRequest unsigned_push;
+  unsigned_push.set_protocol_version(sync::proto::kProtocolVersion);
+  unsigned_push.set_node_id("not-enrolled");
+  auto* m = unsigned_push.add_mutations();
+  m->set_node_id("not-enrolled");
+  m->set_mutation_id(1);
+  m->set_kind("order.completed");
+  m->set_payload(R"({"order_id":"forged"})");
+  auto encoded = sync::proto::encode(unsigned_push);
+  ASSERT_TRUE(encoded) << encoded.error().what();
+  auto packed = sync::proto::zstd_compress(*encoded);
+  ASSERT_TRUE(packed) << packed.error().what();
+  auto forged = (*direct)->post("/sync/v1/push", *packed, {{"Content-Encoding", "zstd"}});
+  ASSERT_TRUE(forged) << forged.error().what();
+  EXPECT_EQ(forged->status, 401) << forged->body;
   EXPECT_EQ(hub_orders(), before);
 }
 
