@@ -136,8 +136,9 @@ SyncReply SyncService::enroll(std::string_view body) {
 }
 
 SyncReply SyncService::push(const EnrolledNode& node, std::string_view body) {
-  auto req = proto::decode_push_request(body);
-  if (!req) return error(400, proto::ErrorReply::INVALID_REQUEST, req.error().what());
+  if (auto s = proto::decode_push_request_into(body, request_); !s)
+    return error(400, proto::ErrorReply::INVALID_REQUEST, s.error().what());
+  proto::PushRequest* req = &request_;
   if (auto s = proto::check_protocol_version(req->protocol_version(), proto::kMinProtocolVersion,
                                              proto::kProtocolVersion);
       !s) {

@@ -13,6 +13,7 @@
 #include "sync/hub/node_registry.hpp"
 #include "sync/hub/storage.hpp"
 #include "sync/proto/auth.hpp"
+#include "sync/proto/codec.hpp"
 
 namespace storeedge::sync::hub {
 
@@ -56,6 +57,9 @@ class SyncService {
     proto::PublicKey key;
   };
   std::map<std::string, ParsedKey, std::less<>> keys_;  // by node id
+  // Every push is decoded into this one: a cleared request keeps its mutation objects and their
+  // string buffers, so a push of 1,000 sales does not allocate and free them all again.
+  proto::PushRequest request_;
 };
 
 }  // namespace storeedge::sync::hub

@@ -7,14 +7,13 @@
 namespace storeedge::sync::proto {
 namespace {
 
-template <class Message>
-Result<Message> decode(std::string_view bytes, std::string_view name) {
+// Parses into `message` (cleared first; its repeated fields keep their cleared elements for reuse).
+Status decode_into(std::string_view bytes, std::string_view name, google::protobuf::MessageLite& message) {
   if (bytes.size() > kMaxMessageBytes) {
     return fail(Errc::invalid_argument, std::string(name) + " of " + std::to_string(bytes.size()) +
                                             " bytes exceeds the limit of " +
                                             std::to_string(kMaxMessageBytes) + " bytes");
   }
-  Message message;
   // ParseFromArray takes an int; the limit above keeps the size far below INT_MAX.
   static_assert(kMaxMessageBytes < static_cast<std::size_t>(INT_MAX));
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -22,6 +21,13 @@ Result<Message> decode(std::string_view bytes, std::string_view name) {
                                             " bytes is not a valid protobuf message (corrupt, "
                                             "truncated, or a string field that is not UTF-8)");
   }
+  return {};
+}
+
+template <class Message>
+Result<Message> decode(std::string_view bytes, std::string_view name) {
+  Message message;
+  if (auto s = decode_into(bytes, name, message); !s) return fail(s.error());
   return message;
 }
 
@@ -92,6 +98,9 @@ Result<EnrollResponse> decode_enroll_response(std::string_view b) {
 }
 Result<PushRequest> decode_push_request(std::string_view b) {
   return decode<PushRequest>(b, "PushRequest");
+}
+Status decode_push_request_into(std::string_view b, PushRequest& into) {
+  return decode_into(b, "PushRequest", into);
 }
 Result<PushResult> decode_push_result(std::string_view b) {
   return decode<PushResult>(b, "PushResult");

@@ -40,6 +40,9 @@ inline constexpr std::size_t kMaxMessageBytes = std::size_t{16} << 20;
 [[nodiscard]] Result<EnrollRequest> decode_enroll_request(std::string_view bytes);
 [[nodiscard]] Result<EnrollResponse> decode_enroll_response(std::string_view bytes);
 [[nodiscard]] Result<PushRequest> decode_push_request(std::string_view bytes);
+// The same into a request kept across calls: its cleared mutations and their string buffers are
+// reused (storehub decodes every push this way). `into` is unspecified after a failure.
+[[nodiscard]] Status decode_push_request_into(std::string_view bytes, PushRequest& into);
 [[nodiscard]] Result<PushResult> decode_push_result(std::string_view bytes);
 [[nodiscard]] Result<PullRequest> decode_pull_request(std::string_view bytes);
 [[nodiscard]] Result<PullResult> decode_pull_result(std::string_view bytes);

@@ -90,6 +90,23 @@ TEST_F(SyncServiceTest, EnrolledNodePushesOnceAndReplaysAreDuplicates) {
   EXPECT_EQ(*hub().stock_level(kNorth, "SKU-A"), -3) << "a replay must have no effect";
 }
 
+// Every push is decoded into one request the service keeps: a smaller push after a larger one, and a
+// push after one that failed to decode, carry only their own mutations.
+TEST_F(SyncServiceTest, EachPushCarriesOnlyItsOwnMutationsWhateverCameBefore) {
+  ASSERT_EQ(enroll("edge-9", *registry_->issue_token(kNorth), *key_).status, 200);
+  ASSERT_EQ(signed_call("/sync/v1/push", "edge-9", push_body("edge-9", 1, 5), *key_).status, 200);
+  std::string truncated = push_body("edge-9", 6, 4);
+  truncated.resize(truncated.size() / 2);
+  EXPECT_EQ(signed_call("/sync/v1/push", "edge-9", truncated, *key_).status, 400);
+  auto small = signed_call("/sync/v1/push", "edge-9", push_body("edge-9", 6, 1), *key_);
+  ASSERT_EQ(small.status, 200) << error_of(small).message();
+  const auto result = *proto::decode_push_result(small.body);
+  ASSERT_EQ(result.results_size(), 1);
+  EXPECT_EQ(result.results(0).mutation_id(), 6u);
+  EXPECT_EQ(result.results(0).status(), proto::MutationResult::APPLIED);
+  EXPECT_EQ(*hub().stock_level(kNorth, "SKU-A"), -6) << "five, then one: nothing from the truncated push";
+}
+
 TEST_F(SyncServiceTest, GapIsRefusedWithWhereToResume) {
   ASSERT_EQ(enroll("edge-9", *registry_->issue_token(kNorth), *key_).status, 200);
   ASSERT_EQ(signed_call("/sync/v1/push", "edge-9", push_body("edge-9", 1, 2), *key_).status, 200);
