@@ -68,33 +68,29 @@ std::string relevant_to_store(std::string_view subject) {
          s + " AND cs.store_code = ?4)))";
 }
 
-// Rows of one stream a store may see: its own rows, rows for every store, and for customers only those
-// of customers relevant to it. Columns 3.. are those of a loyalty entry (kCustomersQuery).
+// The change_log rows of stream ?1 past position ?2 a store may see: its own rows, rows for every
+// store, and for customers only those of customers relevant to it; `columns` selected.
+std::string change_log_rows(std::string_view columns) {
+  return "SELECT " + std::string(columns) +
+         " FROM change_log c WHERE c.stream = ?1 AND c.seq > ?2 AND (c.origin_node IS NULL OR "
+         "c.origin_node <> ?3) AND (c.store_code = ?4 OR (c.store_code IS NULL AND " +
+         relevant_to_store("c.subject") + "))";
+}
+
 const std::string& stream_query() {
-  static const std::string query =
-      "SELECT c.seq, c.entity, c.payload FROM change_log c "
-      "WHERE c.stream = ?1 AND c.seq > ?2 AND (c.origin_node IS NULL OR c.origin_node <> ?3) "
-      "AND (c.store_code = ?4 OR (c.store_code IS NULL AND " +
-      relevant_to_store("c.subject") +
-      ")) "
-      "ORDER BY c.seq LIMIT ?8";
+  static const std::string query = change_log_rows("c.seq, c.entity, c.payload") + " ORDER BY c.seq LIMIT ?8";
   return query;
 }
 
 // The customers stream: profiles and allowances from change_log, merged by position with the loyalty
-// entries, which are served from their ledger rows (schema version 11). Both sides are read in
-// position order and the merge stops at the limit.
+// entries, which are served from their ledger rows (schema version 11; columns 3.. are the entry's).
+// Both sides are read in position order and the merge stops at the limit.
 const std::string& customers_query() {
   static const std::string query =
-      "SELECT c.seq, c.entity, c.payload, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM change_log c "
-      "WHERE c.stream = ?1 AND c.seq > ?2 AND (c.origin_node IS NULL OR c.origin_node <> ?3) "
-      "AND (c.store_code = ?4 OR (c.store_code IS NULL AND " +
-      relevant_to_store("c.subject") +
-      ")) "
-      "UNION ALL "
+      change_log_rows("c.seq, c.entity, c.payload, NULL, NULL, NULL, NULL, NULL, NULL, NULL") +
+      " UNION ALL "
       "SELECT l.stream_seq, NULL, NULL, l.entry_id, l.customer_id, l.points, l.kind, l.order_id, "
-      "l.origin_node, "
-      "l.created_at_ms FROM loyalty_entry l "
+      "l.origin_node, l.created_at_ms FROM loyalty_entry l "
       "WHERE l.stream_seq > ?2 AND (l.origin_node IS NULL OR l.origin_node <> ?3) AND " +
       relevant_to_store("l.customer_id") + " ORDER BY 1 LIMIT ?8";
   return query;
