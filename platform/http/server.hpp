@@ -97,8 +97,9 @@ class Server {
   // option it runs just before the handler, on the same thread. It may leave its result in
   // Request::prepared. Set before start().
   void prepare(std::string method, std::string path, Preparer preparer);
-  // Holds every response until the gate releases it. The gate is called on the io thread right after
-  // the handler, with `release`, which must be called exactly once, from any thread; the response is
+  // Holds every response until the gate releases it. The gate is called on the thread that ran the
+  // handler (the io thread, or the handler thread with ServerOptions::handler_thread) right after it,
+  // with `release`, which must be called exactly once, from any thread; the response is
   // then written on the io thread. release(false) sends a 503 "unavailable" instead. Meanwhile the
   // io thread serves other connections; this one reads its next request after the response.
   // storehub's gate holds what it answers until its database has made it durable (group commit).

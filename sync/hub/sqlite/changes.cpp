@@ -310,10 +310,9 @@ Status SqliteStorage::resurface_customer(std::string_view customer_id) {
   std::vector<std::pair<bool, std::string>> changes;  // (a loyalty entry, its entry id or entity)
   auto s = sql::each(
       db_,
-      "SELECT seq, entity, 0 FROM change_log WHERE stream = 'customers' AND subject = ?1 "
-      "UNION ALL SELECT stream_seq, entry_id, 1 FROM loyalty_entry WHERE customer_id = ?1 AND stream_seq IS "
-      "NOT "
-      "NULL ORDER BY 1",
+      "SELECT seq, entity, 0 FROM change_log WHERE stream = 'customers' AND subject = ?1 UNION ALL "
+      "SELECT stream_seq, entry_id, 1 FROM loyalty_entry WHERE customer_id = ?1 AND stream_seq IS NOT NULL "
+      "ORDER BY 1",
       "reading customer changes",
       [&](const sqlite::Statement& r) -> Status {
         changes.emplace_back(r.get<bool>(2), r.get<std::string>(1));
