@@ -85,15 +85,20 @@ Status SqliteStorage::apply_edge_order(std::string_view node_id, const IncomingM
   return {};
 }
 
-// Stock deltas, loyalty entries and the customer's link to the store.
+// Stock deltas, loyalty entries, and the customer's reference to the order and link to the store.
 Status SqliteStorage::write_order_effects(std::string_view node_id, const EdgeOrder& order) {
   if (auto s = add_order_stock_moves(order, order.kind == "return" ? "return" : "sale", node_id); !s)
     return s;
   for (const LoyaltyEntry& e : order.loyalty) {
     if (auto r = insert_loyalty(e, std::string(node_id), order.order_id); !r) return fail(r.error());
   }
-  if (order.customer_id) return relate_customer_to_store(*order.customer_id, order.store_code);
-  return {};
+  if (!order.customer_id) return {};
+  if (auto s =
+          add_customer_ref(*order.customer_id, CustomerRefKind::order, order.created_at_ms, order.order_id);
+      !s) {
+    return s;
+  }
+  return relate_customer_to_store(*order.customer_id, order.store_code);
 }
 
 Status SqliteStorage::apply_status_change(const IncomingMutation& m) {

@@ -311,8 +311,11 @@ Status SqliteStorage::resurface_customer(std::string_view customer_id) {
   auto s = sql::each(
       db_,
       "SELECT seq, entity, 0 FROM change_log WHERE stream = 'customers' AND subject = ?1 UNION ALL "
-      "SELECT stream_seq, entry_id, 1 FROM loyalty_entry WHERE customer_id = ?1 AND stream_seq IS NOT NULL "
-      "ORDER BY 1",
+      "SELECT stream_seq, entry_id, 1 FROM loyalty_entry WHERE stream_seq IS NOT NULL "
+      "AND entry_id IN (SELECT ref FROM (" +
+          customer_refs_sql(CustomerRefKind::loyalty) +
+          ")) "
+          "ORDER BY 1",
       "reading customer changes",
       [&](const sqlite::Statement& r) -> Status {
         changes.emplace_back(r.get<bool>(2), r.get<std::string>(1));

@@ -217,7 +217,11 @@ Result<bool> SqliteStorage::insert_loyalty(const LoyaltyEntry& e, std::optional<
       !w) {
     return fail(w.error().with_context("writing loyalty entry " + e.entry_id));
   }
-  if (db_.changes() != 0) return true;
+  if (db_.changes() != 0) {
+    if (auto r = add_customer_ref(e.customer_id, CustomerRefKind::loyalty, at, e.entry_id); !r)
+      return fail(r.error());
+    return true;
+  }
   unuse_seq("customers", *seq);
   bool same = false;
   auto s = sql::each(
@@ -260,7 +264,9 @@ Result<bool> SqliteStorage::add_loyalty_entry(const LoyaltyEntry& e) {
 
 Result<std::int64_t> SqliteStorage::loyalty_balance(std::string_view customer_id) {
   auto sum = db_.query_one<std::int64_t>(
-      "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE customer_id = ?", customer_id);
+      "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE entry_id IN (SELECT ref FROM (" +
+          customer_refs_sql(CustomerRefKind::loyalty) + "))",
+      customer_id);
   if (!sum) return fail(sum.error());
   return sum->value_or(0);
 }

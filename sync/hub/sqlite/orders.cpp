@@ -158,6 +158,8 @@ Result<OrderView> SqliteStorage::place_online_order(const OnlineOrder& o) {
     return fail(s.error());
   }
   if (o.customer_id) {
+    if (auto s = add_customer_ref(*o.customer_id, CustomerRefKind::order, now, order_id); !s)
+      return fail(s.error());
     if (auto s = relate_customer_to_store(*o.customer_id, o.store_code); !s) return fail(s.error());
   }
   if (auto s = publish_order(order_id); !s) return fail(s.error());
@@ -268,8 +270,12 @@ Result<OrderView> SqliteStorage::set_online_order_status(std::string_view order_
 Result<std::vector<OrderView>> SqliteStorage::customer_orders(std::string_view customer_id,
                                                               std::size_t limit) {
   std::vector<OrderView> out;
+  // The newest `limit` references first, then their rows (customer_refs.cpp).
   auto s = sql::each(
-      db_, std::string(kOrderColumns) + "WHERE customer_id = ? ORDER BY created_at_ms DESC, order_id LIMIT ?",
+      db_,
+      std::string(kOrderColumns) + "JOIN (" + customer_refs_sql(CustomerRefKind::order) +
+          " ORDER BY at_ms DESC, ref LIMIT ?2) r ON hub_order.order_id = r.ref "
+          "ORDER BY hub_order.created_at_ms DESC, hub_order.order_id",
       "listing orders of customer " + std::string(customer_id),
       [&](const sqlite::Statement& r) -> Status {
         out.push_back(order_view(r));

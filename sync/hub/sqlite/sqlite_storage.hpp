@@ -35,6 +35,9 @@ std::span<const sqlite::Migration> hub_migrations();
 
 // A node restored from a backup older than this many of its mutations is compared the weaker way.
 inline constexpr std::int64_t kDefaultDigestsPerNode = 1'000'000;
+// How many customer references (customer_refs.cpp) wait in customer_ref_pending before they are moved
+// into customer_ref: a read of one customer's orders or balance scans the pending ones.
+inline constexpr std::int64_t kDefaultCustomerRefsPending = 8192;
 
 class SqliteStorage final : public HubStorage {
  public:
@@ -84,6 +87,8 @@ class SqliteStorage final : public HubStorage {
   // Older ones are deleted as the node's watermark passes them; a mutation id replayed below them is
   // compared as before digests existed (same_as_applied_before_digests): a sale by its order.
   void keep_digests_per_node(std::int64_t count) { digests_per_node_ = count; }
+  // Customer references pending before they are moved into customer_ref (at least 1).
+  void keep_customer_refs_pending(std::int64_t count) { customer_refs_pending_ = count < 1 ? 1 : count; }
 
  private:
   // Where a change comes from and which stores see it (change_log columns).
@@ -131,6 +136,16 @@ class SqliteStorage final : public HubStorage {
   Result<bool> insert_loyalty(const LoyaltyEntry& e, std::optional<std::string> origin_node,
                               std::optional<std::string> order_id);
   Status relate_customer_to_store(std::string_view customer_id, std::string_view store_code);
+
+  // A customer's orders and loyalty entries (customer_refs.cpp). A reference is appended to
+  // customer_ref_pending with the row it names; once customer_refs_pending_ of them wait, all are moved
+  // into customer_ref at once, in key order, inside the caller's transaction.
+  enum class CustomerRefKind : int { order = 0, loyalty = 1 };
+  Status add_customer_ref(std::string_view customer_id, CustomerRefKind kind, std::int64_t at_ms,
+                          std::string_view ref);
+  Status merge_customer_refs();
+  // SQL selecting (at_ms, ref) of one kind for the customer bound to ?1, moved and pending alike.
+  static std::string customer_refs_sql(CustomerRefKind kind);
 
   // gift cards (gift_cards.cpp)
   struct CardRow;
@@ -210,6 +225,7 @@ class SqliteStorage final : public HubStorage {
   const Clock& clock_;
   std::string epoch_;
   std::int64_t digests_per_node_ = kDefaultDigestsPerNode;
+  std::int64_t customer_refs_pending_ = kDefaultCustomerRefsPending;
 };
 
 }  // namespace storeedge::sync::hub

@@ -397,5 +397,58 @@ INSERT INTO stream_seq VALUES ('customers', 5);
   EXPECT_EQ(*(*hub)->loyalty_balance("c-1"), 35);
 }
 
+// Version 12 replaces the indexes by customer with customer_ref (customer_refs.cpp): every order and
+// ledger entry a customer had is found after the upgrade, in the same order, and new ones join them.
+TEST(HubUpgrade, CustomersKeepTheirOrdersAndBalanceAcrossTheVersion12Upgrade) {
+  test::TempDir dir{"hub-upgrade-12"};
+  ManualClock clock;
+  {
+    auto db = sqlite::Database::open(dir / "hub.db");
+    ASSERT_TRUE(db) << db.error().what();
+    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(11)));
+    ASSERT_TRUE(db->exec(R"sql(
+INSERT INTO store VALUES ('0001', 'north', 'region');
+INSERT INTO customer (customer_id, name, marketing_consent, cards, home_region, updated_at_ms)
+VALUES ('c-1', 'Ana', 0, '[]', 'north', 100), ('c-2', 'Bo', 0, '[]', 'north', 100);
+INSERT INTO hub_order (order_id, channel, fulfilment, store_code, customer_id, status, total_cents, base,
+                       created_at_ms, updated_at_ms)
+VALUES ('o-1', 'pos', 'in_store', '0001', 'c-1', 'completed', 100, '{"kind":"sale"}', 1000, 1000),
+       ('o-2', 'web', 'pickup', '0001', 'c-1', 'pending', 200, '{"kind":"sale"}', 3000, 3000),
+       ('o-3', 'pos', 'in_store', '0001', 'c-2', 'completed', 300, '{"kind":"sale"}', 2000, 2000),
+       ('o-4', 'pos', 'in_store', '0001', NULL, 'completed', 400, '{"kind":"sale"}', 2500, 2500),
+       ('o-5', 'pos', 'in_store', '0001', 'c-1', 'completed', 500, '{"kind":"return"}', 2000, 2000);
+INSERT INTO loyalty_entry (entry_id, customer_id, points, kind, origin_node, order_id, created_at_ms)
+VALUES ('le-1', 'c-1', 50, 'earn', 'node-a', 'o-1', 1000), ('le-2', 'c-1', -20, 'redeem', NULL, NULL, 3000),
+       ('le-3', 'c-2', 30, 'earn', 'node-a', 'o-3', 2000);
+)sql"));
+  }
+  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+  ASSERT_TRUE(hub) << hub.error().what();
+  const auto order_ids = [&](const std::string& customer, std::size_t limit) {
+    std::vector<std::string> out;
+    auto orders = (*hub)->customer_orders(customer, limit);
+    EXPECT_TRUE(orders) << orders.error().what();
+    if (orders) {
+      for (const auto& o : *orders) out.push_back(o.order_id);
+    }
+    return out;
+  };
+  EXPECT_THAT(order_ids("c-1", 10), ElementsAre("o-2", "o-5", "o-1"));
+  EXPECT_THAT(order_ids("c-1", 2), ElementsAre("o-2", "o-5"));
+  EXPECT_THAT(order_ids("c-2", 10), ElementsAre("o-3"));
+  EXPECT_EQ(*(*hub)->loyalty_balance("c-1"), 30);
+  EXPECT_EQ(*(*hub)->loyalty_balance("c-2"), 30);
+  EXPECT_FALSE(
+      (*hub)
+          ->db()
+          .query_one<std::int64_t>("SELECT 1 FROM sqlite_schema WHERE name IN ('hub_order_by_customer', "
+                                   "'loyalty_entry_by_customer')")
+          ->has_value())
+      << "the indexes written at random places on every push are gone";
+
+  ASSERT_TRUE((*hub)->add_loyalty_entry({"le-4", "c-1", 5, "earn"}));
+  EXPECT_EQ(*(*hub)->loyalty_balance("c-1"), 35);
+}
+
 }  // namespace
 }  // namespace storeedge::sync::hub::testing
