@@ -9,7 +9,7 @@ namespace storeedge::sync::hub {
 
 std::string mutation_digest(const IncomingMutation& m) {
   std::string digest = sha256_hex({m.kind, "\n", m.payload});
-  digest.resize(std::min<std::size_t>(digest.size(), 32));
+  digest.resize(std::min(digest.size(), kDigestChars));
   return digest;
 }
 

@@ -31,9 +31,10 @@
 
 namespace storeedge::sync::hub {
 
-// 128 bits of SHA-256 over kind, newline, payload, in hex: what identifies a mutation's content
-// (mutation_digest rows). The HLC and payload version are left out: a resend of the same outbox row
-// may carry a newer payload version.
+// 128 bits of SHA-256 over kind, newline, payload, in hex (kDigestChars digits): what identifies a
+// mutation's content (mutation_digest_run rows). The HLC and payload version are left out: a resend
+// of the same outbox row may carry a newer payload version.
+inline constexpr std::size_t kDigestChars = 32;
 std::string mutation_digest(const IncomingMutation& m);
 
 struct PreparedMutation {

@@ -183,11 +183,19 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
   }
   std::optional<proto::NodeStamp> newest;
   std::int64_t last_hlc_ms = 0;
+  // The digests of the mutations this batch applies or quarantines: ids committed + 1 to watermark.
+  std::string& digests = push_.digests;
+  digests.clear();
   out.results.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const IncomingMutation& m = batch[i];
     if (m.mutation_id <= watermark) {
-      auto same = same_as_applied(node_id, m, prepared.get(i).digest);
+      auto same =
+          m.mutation_id > *committed
+              ? Result<bool>(std::string_view(digests).substr(
+                                 static_cast<std::size_t>(m.mutation_id - *committed - 1) * kDigestChars,
+                                 kDigestChars) == prepared.get(i).digest)
+              : same_as_applied(node_id, m, prepared.get(i).digest);
       if (!same) return fail(same.error());
       if (!*same) {
         if (auto s = flag_rewound(node_id, m.mutation_id); !s) return s;
@@ -218,7 +226,7 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
       return fail(applied.error().with_context("applying mutation " + std::to_string(m.mutation_id)));
     }
     if (!r) return fail(r.error());
-    if (auto s = record_digest(node_id, m, ahead.digest); !s) return s;
+    digests += ahead.digest;
     out.results.push_back(std::move(*r));
     watermark = m.mutation_id;
     last_hlc_ms = static_cast<std::int64_t>(m.hlc.physical_ms());
@@ -232,8 +240,12 @@ Status SqliteStorage::apply_batch(std::string_view node_id, const std::vector<In
       return s;
     }
     if (auto s = observe_hlc(*newest); !s) return s;
+    if (auto s = record_digests(node_id, *committed + 1, watermark, digests); !s) return s;
     if (watermark > digests_per_node_) {
-      if (auto s = sql::run(db_, "DELETE FROM mutation_digest WHERE node_id = ? AND mutation_id <= ?",
+      // Whole pushes go: at least the latest digests_per_node_ are kept.
+      if (auto s = sql::run(db_,
+                            "DELETE FROM mutation_digest_run WHERE node_id = ?1 AND first_id <= ?2 AND "
+                            "last_id <= ?2",
                             "pruning the mutation digests of node " + std::string(node_id), node_id,
                             watermark - digests_per_node_);
           !s) {
@@ -275,12 +287,20 @@ Result<MutationResult> SqliteStorage::apply_in_savepoint(std::string_view node_i
 
 Result<bool> SqliteStorage::same_as_applied(std::string_view node_id, const IncomingMutation& m,
                                             const std::string& digest) {
-  auto stored = db_.query_one<std::string>(
-      "SELECT digest FROM mutation_digest WHERE node_id = ? AND mutation_id = ?", node_id, m.mutation_id);
-  if (!stored)
-    return fail(
-        stored.error().with_context("reading the digest of mutation " + std::to_string(m.mutation_id)));
-  if (*stored) return **stored == digest;
+  std::optional<bool> same;
+  auto s = sql::each(
+      db_,
+      "SELECT first_id, digests FROM mutation_digest_run WHERE node_id = ?1 AND first_id <= ?2 "
+      "AND last_id >= ?2 ORDER BY first_id DESC LIMIT 1",
+      "reading the digest of mutation " + std::to_string(m.mutation_id),
+      [&](const sqlite::Statement& r) -> Status {
+        const auto at = static_cast<std::size_t>(m.mutation_id - r.get<std::int64_t>(0)) * kDigestChars;
+        same = std::string_view(r.get<std::string>(1)).substr(at, kDigestChars) == digest;
+        return {};
+      },
+      node_id, m.mutation_id);
+  if (!s) return fail(s.error());
+  if (same) return *same;
   return same_as_applied_before_digests(node_id, m);
 }
 
@@ -304,14 +324,14 @@ Result<bool> SqliteStorage::same_as_applied_before_digests(std::string_view node
   return held->has_value();
 }
 
-Status SqliteStorage::record_digest(std::string_view node_id, const IncomingMutation& m,
-                                    const std::string& digest) {  // bound borrowed: outlives the call
-  auto stmt = db_.cached("INSERT INTO mutation_digest (node_id, mutation_id, digest) VALUES (?, ?, ?)");
-  if (!stmt) return fail(stmt.error());
-  if (auto s = (*stmt)->bind_all_borrowed(node_id, m.mutation_id, digest); !s) return s;
-  if (auto s = (*stmt)->run(); !s)
-    return fail(s.error().with_context("recording the digest of mutation " + std::to_string(m.mutation_id)));
-  return {};
+// One row for the mutations first_id..last_id of one push (schema version 13).
+Status SqliteStorage::record_digests(std::string_view node_id, std::int64_t first_id, std::int64_t last_id,
+                                     const std::string& digests) {
+  if (digests.empty()) return {};
+  return sql::run(
+      db_, "INSERT INTO mutation_digest_run (node_id, first_id, last_id, digests) VALUES (?, ?, ?, ?)",
+      "recording the digests of mutations " + std::to_string(first_id) + " to " + std::to_string(last_id),
+      node_id, first_id, last_id, digests);
 }
 
 Status SqliteStorage::flag_rewound(std::string_view node_id, std::int64_t mutation_id) {

@@ -108,12 +108,14 @@ class SqliteStorage final : public HubStorage {
                      Isolation isolation);
   Result<MutationResult> apply_in_savepoint(std::string_view node_id, const IncomingMutation& m,
                                             const PreparedMutation& prepared);
-  // Reused ids (a node restored from an older backup): mutation_digest rows, written with each
-  // applied or quarantined mutation and compared for ids at or below the watermark.
+  // Reused ids (a node restored from an older backup): mutation_digest_run rows, one per push with
+  // the digests of the mutations it applied or quarantined, compared for ids at or below the
+  // watermark (ids the batch itself applied are compared with push_.digests).
   Result<bool> same_as_applied(std::string_view node_id, const IncomingMutation& m,
                                const std::string& digest);
   Result<bool> same_as_applied_before_digests(std::string_view node_id, const IncomingMutation& m);
-  Status record_digest(std::string_view node_id, const IncomingMutation& m, const std::string& digest);
+  Status record_digests(std::string_view node_id, std::int64_t first_id, std::int64_t last_id,
+                        const std::string& digests);
   Status flag_rewound(std::string_view node_id, std::int64_t mutation_id);
   // `prepared`: the mutation's order parsed ahead (push_prepare.hpp); null parses it here.
   Status apply_mutation(std::string_view node_id, const IncomingMutation& m,
@@ -221,6 +223,7 @@ class SqliteStorage final : public HubStorage {
     };
     std::unordered_map<std::pair<std::string, std::string>, std::int64_t, StockKeyHash, StockKeyEqual> stock;
     std::optional<std::optional<std::string>> node_store;  // pushing_node_store, once read
+    std::string digests;  // apply_batch: the digests of the mutations it applied or quarantined
   } push_;
   const Clock& clock_;
   std::string epoch_;

@@ -450,5 +450,47 @@ VALUES ('le-1', 'c-1', 50, 'earn', 'node-a', 'o-1', 1000), ('le-2', 'c-1', -20, 
   EXPECT_EQ(*(*hub)->loyalty_balance("c-1"), 35);
 }
 
+// Version 13 keeps a push's digests in one row; the digests kept one per row before still decide
+// whether a replayed id is the same mutation.
+TEST(HubUpgrade, DigestsKeptBeforeTheVersion13UpgradeStillTellAReplayFromANewMutation) {
+  test::TempDir dir{"hub-upgrade-13"};
+  ManualClock clock;
+  const auto sale_mutation = [](std::int64_t id, const std::string& order_id) {
+    return HubTest::mutation("node-a", id, "order.completed",
+                             HubTest::sale(order_id, "0001", "node-a", {{"SKU-A", -1}}));
+  };
+  {
+    auto db = sqlite::Database::open(dir / "hub.db");
+    ASSERT_TRUE(db) << db.error().what();
+    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(12)));
+    ASSERT_TRUE(db->exec(R"sql(
+INSERT INTO store VALUES ('0001', 'north', 'region');
+INSERT INTO node (node_id, store_code, first_seen_at_ms, last_mutation_id) VALUES ('node-a', '0001', 1, 2);
+)sql"));
+    // Mutation 1 applied a sale the hub no longer holds (its digest alone knows it); 2 a customer change.
+    for (const auto& m : {sale_mutation(1, "ord-1"),
+                          HubTest::mutation("node-a", 2, "customer.upserted", R"({"customer_id":"c-1"})")}) {
+      ASSERT_TRUE(db->exec("INSERT INTO mutation_digest VALUES ('node-a', " + std::to_string(m.mutation_id) +
+                           ", '" + mutation_digest(m) + "')"));
+    }
+  }
+  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+  ASSERT_TRUE(hub) << hub.error().what();
+  auto same = (*hub)->apply_push(
+      "node-a", {sale_mutation(1, "ord-1"),
+                 HubTest::mutation("node-a", 2, "customer.upserted", R"({"customer_id":"c-1"})"),
+                 sale_mutation(3, "ord-3")});
+  ASSERT_TRUE(same) << same.error().what();
+  ASSERT_EQ(same->results.size(), 3u);
+  EXPECT_EQ(same->results[0].outcome, Outcome::duplicate) << "same digest, though the order is not held";
+  EXPECT_EQ(same->results[1].outcome, Outcome::duplicate);
+  EXPECT_EQ(same->results[2].outcome, Outcome::applied);
+  auto other = (*hub)->apply_push(
+      "node-a", {HubTest::mutation("node-a", 2, "customer.upserted", R"({"customer_id":"c-2"})")});
+  ASSERT_TRUE(other) << other.error().what();
+  EXPECT_EQ(other->results.at(0).outcome, Outcome::rewound)
+      << "other content under a kept digest (without it, a customer change would pass as the same)";
+}
+
 }  // namespace
 }  // namespace storeedge::sync::hub::testing

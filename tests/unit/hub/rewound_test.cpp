@@ -78,7 +78,7 @@ TEST_F(HubTest, AQuarantinedMutationReplayedIsADuplicateAndOtherContentUnderItsI
 
 TEST_F(HubTest, SalesAppliedBeforeTheHubKeptDigestsAreComparedByTheirOrder) {
   ASSERT_TRUE(hub().apply_push("node-n1", {sale_mutation(1, "ord-1"), sale_mutation(2, "ord-2")}));
-  ASSERT_TRUE(hub().db().exec("DELETE FROM mutation_digest"));  // as pushed by a hub before version 4
+  ASSERT_TRUE(hub().db().exec("DELETE FROM mutation_digest_run"));  // as pushed by a hub before version 4
 
   auto same = hub().apply_push("node-n1", {sale_mutation(1, "ord-1")});
   ASSERT_TRUE(same) << same.error().what();
@@ -90,17 +90,52 @@ TEST_F(HubTest, SalesAppliedBeforeTheHubKeptDigestsAreComparedByTheirOrder) {
   EXPECT_EQ(count("hub_order"), 2);
 }
 
-// The hub keeps each node's latest digests only (hub.mutation_digests_per_node); an id replayed below
-// them is compared as before digests: a sale by its order, so a new sale is never taken for a replay.
+// Ids the batch itself applied are compared with the digests it holds in memory until it commits.
+TEST_F(HubTest, AnIdRepeatedInOneBatchIsComparedWithWhatTheBatchAppliedUnderIt) {
+  auto same = hub().apply_push("node-n1", {sale_mutation(1, "ord-1"), sale_mutation(2, "ord-2"),
+                                           sale_mutation(1, "ord-1"), sale_mutation(3, "ord-3")});
+  ASSERT_TRUE(same) << same.error().what();
+  ASSERT_EQ(same->results.size(), 4u);
+  EXPECT_EQ(same->results[2].outcome, Outcome::duplicate);
+  EXPECT_EQ(same->results[3].outcome, Outcome::applied);
+
+  // A loyalty entry: without its digest, a mutation of a kind other than a sale would pass as the same.
+  const auto entry = [](std::int64_t id, const std::string& entry_id, int points) {
+    return HubTest::mutation("node-n1", id, "loyalty.entry",
+                             R"({"entry_id":")" + entry_id + R"(","customer_id":"cust-ana","points":)" +
+                                 std::to_string(points) + R"(,"kind":"earn"})");
+  };
+  auto other =
+      hub().apply_push("node-n1", {sale_mutation(4, "ord-4"), entry(5, "le-5", 10), entry(5, "le-6", 70)});
+  ASSERT_TRUE(other) << other.error().what();
+  ASSERT_EQ(other->results.size(), 3u);
+  EXPECT_EQ(other->results[1].outcome, Outcome::applied);
+  EXPECT_EQ(other->results[2].outcome, Outcome::rewound);
+  EXPECT_EQ(other->last_applied_id, 5);
+  EXPECT_EQ(*hub().loyalty_balance("cust-ana"), 10) << "the second entry under id 5 is not applied";
+  // And once committed, the same ids are compared with the push's stored row.
+  auto later = hub().apply_push("node-n1", {sale_mutation(2, "ord-2"), sale_mutation(3, "ord-other-3")});
+  ASSERT_TRUE(later) << later.error().what();
+  EXPECT_EQ(later->results[0].outcome, Outcome::duplicate);
+  EXPECT_EQ(later->results[1].outcome, Outcome::rewound);
+}
+
+// The hub keeps at least each node's latest digests (hub.mutation_digests_per_node), by whole pushes;
+// an id replayed below them is compared as before digests: a sale by its order, so a new sale is never
+// taken for a replay.
 TEST_F(HubTest, OnlyTheLatestDigestsOfANodeAreKeptAndOlderIdsAreComparedByTheirOrder) {
   hub().keep_digests_per_node(3);
   std::vector<IncomingMutation> batch;
-  for (int i = 1; i <= 6; ++i) batch.push_back(sale_mutation(i, "ord-" + std::to_string(i)));
+  for (int i = 1; i <= 3; ++i) batch.push_back(sale_mutation(i, "ord-" + std::to_string(i)));
+  ASSERT_TRUE(hub().apply_push("node-n1", batch));
+  batch.clear();
+  for (int i = 4; i <= 6; ++i) batch.push_back(sale_mutation(i, "ord-" + std::to_string(i)));
   ASSERT_TRUE(hub().apply_push("node-n1", batch));
   ASSERT_TRUE(hub().apply_push("node-n1", {sale_mutation(7, "ord-7")}));
-  EXPECT_EQ(hub().db().query_one<std::int64_t>("SELECT COUNT(*) FROM mutation_digest")->value_or(-1), 3);
-  EXPECT_EQ(hub().db().query_one<std::int64_t>("SELECT MIN(mutation_id) FROM mutation_digest")->value_or(-1),
-            5);
+  EXPECT_EQ(hub().db().query_one<std::int64_t>("SELECT COUNT(*) FROM mutation_digest_run")->value_or(-1), 2)
+      << "the push of 4-6 holds digests the latest three need; the push of 1-3 does not";
+  EXPECT_EQ(hub().db().query_one<std::int64_t>("SELECT MIN(first_id) FROM mutation_digest_run")->value_or(-1),
+            4);
 
   auto same = hub().apply_push("node-n1", {sale_mutation(2, "ord-2"), sale_mutation(6, "ord-6")});
   ASSERT_TRUE(same) << same.error().what();
