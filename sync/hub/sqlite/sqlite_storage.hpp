@@ -83,9 +83,10 @@ class SqliteStorage final : public HubStorage {
 
   sqlite::Database& db() { return db_; }
 
-  // How many of each node's latest mutation digests the hub keeps (`hub.mutation_digests_per_node`).
-  // Older ones are deleted as the node's watermark passes them; a mutation id replayed below them is
-  // compared as before digests existed (same_as_applied_before_digests): a sale by its order.
+  // How many of each node's latest mutation digests the hub keeps at least
+  // (`hub.mutation_digests_per_node`). Older ones are deleted a push's row at a time as the node's
+  // watermark passes them; a mutation id replayed below them is compared as before digests existed
+  // (same_as_applied_before_digests): a sale by its order.
   void keep_digests_per_node(std::int64_t count) { digests_per_node_ = count; }
   // Customer references pending before they are moved into customer_ref (at least 1).
   void keep_customer_refs_pending(std::int64_t count) { customer_refs_pending_ = count < 1 ? 1 : count; }
