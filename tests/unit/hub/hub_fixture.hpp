@@ -1,6 +1,7 @@
 #pragma once
 // A hub storage over a real SQLite file in a temporary directory, a manual clock, two stores in two
 // regions with a small catalog, and builders for the payloads store nodes push.
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "platform/clock.hpp"
+#include "platform/sqlite/migrations.hpp"
 #include "sync/hub/sqlite/sqlite_storage.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -113,6 +115,20 @@ class HubTest : public ::testing::Test {
 }  // namespace storeedge::sync::hub::testing
 
 namespace storeedge::sync::hub {
+// For upgrade tests: a hub database as the first `version` migrations left it, with `rows` (SQL)
+// written into it, then opened as the hub opens it (which runs the later migrations).
+inline Result<std::unique_ptr<SqliteStorage>> upgraded_hub(const std::filesystem::path& file,
+                                                           const Clock& clock, std::size_t version,
+                                                           const std::string& rows) {
+  {
+    auto db = sqlite::Database::open(file);
+    if (!db) return fail(db.error());
+    if (auto s = sqlite::migrate(*db, hub_migrations().first(version)); !s) return fail(s.error());
+    if (auto s = db->exec(rows); !s) return fail(s.error());
+  }
+  return SqliteStorage::open(file, clock);
+}
+
 // Readable outcomes in assertion messages.
 inline void PrintTo(Outcome o, std::ostream* os) {
   *os << to_string(o);

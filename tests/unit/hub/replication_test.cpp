@@ -226,13 +226,9 @@ TEST_F(HubTest, MalformedCursorsAndRequestsAreRefused) {
 TEST(HubUpgrade, StoresResumeTheStockAndOrderStreamsWhereTheyLeftOffAcrossTheVersion6Upgrade) {
   test::TempDir dir{"hub-upgrade"};
   ManualClock clock;
-  {
-    auto db = sqlite::Database::open(dir / "hub.db");
-    ASSERT_TRUE(db) << db.error().what();
-    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(5)));
-    // What a version 5 hub wrote for two stock moves and two orders of store 0001 (one from node-a,
-    // which must not receive it back) and a stock move of store 0002.
-    ASSERT_TRUE(db->exec(R"sql(
+  // What a version 5 hub wrote for two stock moves and two orders of store 0001 (one from node-a,
+  // which must not receive it back) and a stock move of store 0002.
+  auto hub = upgraded_hub(dir / "hub.db", clock, 5, R"sql(
 INSERT INTO store VALUES ('0001', 'north', 'region'), ('0002', 'south', 'region');
 INSERT INTO stock_move VALUES (1, '0001', 'SKU-A', 10, 'hub', NULL, NULL, 100),
                               (2, '0002', 'SKU-A', 5, 'hub', NULL, NULL, 100),
@@ -250,9 +246,7 @@ INSERT INTO change_log (stream, seq, entity, store_code, subject, origin_node, p
   ('store_orders', 3, 'order:o-1', '0001', NULL, 'node-a', 'old copy'),
   ('store_orders', 5, 'order:o-2', '0001', NULL, 'node-b', 'old copy');
 INSERT INTO stream_seq VALUES ('stock', 7), ('store_orders', 5);
-)sql"));
-  }
-  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+)sql");
   ASSERT_TRUE(hub) << hub.error().what();
   EXPECT_EQ((*hub)->db().query_one<std::int64_t>("SELECT COUNT(*) FROM change_log")->value_or(-1), 0)
       << "the copies are gone";
@@ -300,20 +294,14 @@ INSERT INTO stream_seq VALUES ('stock', 7), ('store_orders', 5);
 TEST(HubUpgrade, MovesAfterTheVersion10UpgradeNeverReuseAnIdAStoreHasSeen) {
   test::TempDir dir{"hub-upgrade-10"};
   ManualClock clock;
-  {
-    auto db = sqlite::Database::open(dir / "hub.db");
-    ASSERT_TRUE(db) << db.error().what();
-    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(9)));
-    ASSERT_TRUE(db->exec(R"sql(
+  auto hub = upgraded_hub(dir / "hub.db", clock, 9, R"sql(
 INSERT INTO store VALUES ('0001', 'north', 'region');
 INSERT INTO stock_move (move_id, store_code, sku, delta, reason, origin_node, order_id, created_at_ms, stream_seq)
 VALUES (11, '0001', 'SKU-A', 10, 'hub', NULL, NULL, 100, 2),
        (12, '0001', 'SKU-A', -1, 'sale', 'node-b', 'o-1', 200, 3);
 INSERT INTO stock_level VALUES ('0001', 'SKU-A', 9);
 INSERT INTO stream_seq VALUES ('stock', 3);
-)sql"));
-  }
-  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+)sql");
   ASSERT_TRUE(hub) << hub.error().what();
   ASSERT_TRUE((*hub)->apply_push(
       "node-a", {HubTest::mutation("node-a", 1, "order.completed",
@@ -341,30 +329,25 @@ TEST(HubUpgrade, StoresResumeTheCustomersStreamWhereTheyLeftOffAcrossTheVersion1
   const std::string le2 =
       R"({"type":"loyalty_entry","entry_id":"le-2","customer_id":"c-1","points":-20,"kind":"adjust",)"
       R"("order_id":null,"node_id":"hub","created_at_ms":300})";
-  {
-    auto db = sqlite::Database::open(dir / "hub.db");
-    ASSERT_TRUE(db) << db.error().what();
-    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(10)));
-    ASSERT_TRUE(db->exec(R"sql(
+  auto hub =
+      upgraded_hub(dir / "hub.db", clock, 10,
+                   R"sql(
 INSERT INTO store VALUES ('0001', 'north', 'region');
 INSERT INTO customer (customer_id, name, marketing_consent, cards, home_region, updated_at_ms)
 VALUES ('c-1', 'Ana', 0, '[]', 'north', 100);
 INSERT INTO loyalty_entry (entry_id, customer_id, points, kind, origin_node, order_id, created_at_ms)
 VALUES ('le-1', 'c-1', 50, 'earn', 'node-a', 'o-1', 200), ('le-2', 'c-1', -20, 'adjust', NULL, NULL, 300);
 INSERT INTO stream_seq VALUES ('customers', 5);
-)sql"));
-    ASSERT_TRUE(db->exec(
-        "INSERT INTO change_log (stream, seq, entity, store_code, subject, origin_node, payload) VALUES "
-        "('customers', 2, 'loyalty:le-1', NULL, 'c-1', 'node-a', '" +
-        le1 +
-        "'), "
-        "('customers', 4, 'loyalty:le-2', NULL, 'c-1', NULL, '" +
-        le2 +
-        "'), "
-        "('customers', 5, 'customer:c-1', NULL, 'c-1', NULL, "
-        "'{\"type\":\"customer\",\"customer_id\":\"c-1\"}')"));
-  }
-  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+)sql"
+                   "INSERT INTO change_log (stream, seq, entity, store_code, subject, origin_node, payload) "
+                   "VALUES ('customers', 2, 'loyalty:le-1', NULL, 'c-1', 'node-a', '" +
+                       le1 +
+                       "'), "
+                       "('customers', 4, 'loyalty:le-2', NULL, 'c-1', NULL, '" +
+                       le2 +
+                       "'), "
+                       "('customers', 5, 'customer:c-1', NULL, 'c-1', NULL, "
+                       "'{\"type\":\"customer\",\"customer_id\":\"c-1\"}')");
   ASSERT_TRUE(hub) << hub.error().what();
   EXPECT_EQ((*hub)->db().query_one<std::int64_t>("SELECT COUNT(*) FROM change_log")->value_or(-1), 1)
       << "only the profile is left in change_log";
@@ -402,11 +385,7 @@ INSERT INTO stream_seq VALUES ('customers', 5);
 TEST(HubUpgrade, CustomersKeepTheirOrdersAndBalanceAcrossTheVersion12Upgrade) {
   test::TempDir dir{"hub-upgrade-12"};
   ManualClock clock;
-  {
-    auto db = sqlite::Database::open(dir / "hub.db");
-    ASSERT_TRUE(db) << db.error().what();
-    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(11)));
-    ASSERT_TRUE(db->exec(R"sql(
+  auto hub = upgraded_hub(dir / "hub.db", clock, 11, R"sql(
 INSERT INTO store VALUES ('0001', 'north', 'region');
 INSERT INTO customer (customer_id, name, marketing_consent, cards, home_region, updated_at_ms)
 VALUES ('c-1', 'Ana', 0, '[]', 'north', 100), ('c-2', 'Bo', 0, '[]', 'north', 100);
@@ -420,9 +399,7 @@ VALUES ('o-1', 'pos', 'in_store', '0001', 'c-1', 'completed', 100, '{"kind":"sal
 INSERT INTO loyalty_entry (entry_id, customer_id, points, kind, origin_node, order_id, created_at_ms)
 VALUES ('le-1', 'c-1', 50, 'earn', 'node-a', 'o-1', 1000), ('le-2', 'c-1', -20, 'redeem', NULL, NULL, 3000),
        ('le-3', 'c-2', 30, 'earn', 'node-a', 'o-3', 2000);
-)sql"));
-  }
-  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+)sql");
   ASSERT_TRUE(hub) << hub.error().what();
   const auto order_ids = [&](const std::string& customer, std::size_t limit) {
     std::vector<std::string> out;
@@ -459,22 +436,17 @@ TEST(HubUpgrade, DigestsKeptBeforeTheVersion13UpgradeStillTellAReplayFromANewMut
     return HubTest::mutation("node-a", id, "order.completed",
                              HubTest::sale(order_id, "0001", "node-a", {{"SKU-A", -1}}));
   };
-  {
-    auto db = sqlite::Database::open(dir / "hub.db");
-    ASSERT_TRUE(db) << db.error().what();
-    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(12)));
-    ASSERT_TRUE(db->exec(R"sql(
+  std::string rows = R"sql(
 INSERT INTO store VALUES ('0001', 'north', 'region');
 INSERT INTO node (node_id, store_code, first_seen_at_ms, last_mutation_id) VALUES ('node-a', '0001', 1, 2);
-)sql"));
-    // Mutation 1 applied a sale the hub no longer holds (its digest alone knows it); 2 a customer change.
-    for (const auto& m : {sale_mutation(1, "ord-1"),
-                          HubTest::mutation("node-a", 2, "customer.upserted", R"({"customer_id":"c-1"})")}) {
-      ASSERT_TRUE(db->exec("INSERT INTO mutation_digest VALUES ('node-a', " + std::to_string(m.mutation_id) +
-                           ", '" + mutation_digest(m) + "')"));
-    }
+)sql";
+  // Mutation 1 applied a sale the hub no longer holds (its digest alone knows it); 2 a customer change.
+  for (const auto& m : {sale_mutation(1, "ord-1"),
+                        HubTest::mutation("node-a", 2, "customer.upserted", R"({"customer_id":"c-1"})")}) {
+    rows += "INSERT INTO mutation_digest VALUES ('node-a', " + std::to_string(m.mutation_id) + ", '" +
+            mutation_digest(m) + "');";
   }
-  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+  auto hub = upgraded_hub(dir / "hub.db", clock, 12, rows);
   ASSERT_TRUE(hub) << hub.error().what();
   auto same = (*hub)->apply_push(
       "node-a", {sale_mutation(1, "ord-1"),

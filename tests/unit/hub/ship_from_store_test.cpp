@@ -167,11 +167,7 @@ TEST_F(ShipFromStoreTest, ShippedWhileCancelledOnlineEndsShippedAndFlagged) {
 TEST(HubUpgradeVersion8, ShipFromStoreRowsInPickupWordsReadAsPackedAndShipped) {
   test::TempDir dir{"hub-upgrade-8"};
   ManualClock clock;
-  {
-    auto db = sqlite::Database::open(dir / "hub.db");
-    ASSERT_TRUE(db) << db.error().what();
-    ASSERT_TRUE(sqlite::migrate(*db, hub_migrations().first(7)));
-    ASSERT_TRUE(db->exec(R"sql(
+  auto hub = upgraded_hub(dir / "hub.db", clock, 7, R"sql(
 INSERT INTO store VALUES ('0001', 'north', 'region');
 INSERT INTO hub_order (order_id, channel, fulfilment, store_code, status, total_cents, base, created_at_ms,
                        updated_at_ms, stream_seq)
@@ -181,9 +177,7 @@ VALUES ('s-ready', 'web', 'ship_from_store', '0001', 'ready_for_pickup', 100, '{
        ('p-ready', 'web', 'pickup', '0001', 'ready_for_pickup', 100, '{"order_id":"p-ready"}', 1, 1, 4),
        ('p-done', 'web', 'pickup', '0001', 'collected', 100, '{"order_id":"p-done"}', 1, 1, 5);
 INSERT INTO stream_seq VALUES ('store_orders', 5);
-)sql"));
-  }
-  auto hub = SqliteStorage::open(dir / "hub.db", clock);
+)sql");
   ASSERT_TRUE(hub) << hub.error().what();
   EXPECT_EQ((*hub)->order_status("s-ready")->status, "packed");
   EXPECT_EQ((*hub)->order_status("s-gone")->status, "shipped");
